@@ -1,0 +1,252 @@
+//! The Lambda entrypoint behind the `main` that `#[cognito_trigger]`
+//! generates: a single-threaded runtime (a Lambda instance handles one
+//! invocation at a time) that decodes each event, calls the handler and
+//! turns every failure into an error response Cognito understands.
+
+use crate::error::{BoxError, INTERNAL_MESSAGE};
+use crate::handler::{HandlerEvent, HandlerOutput};
+use crate::{Error, Setup};
+use lambda_runtime::{Diagnostic, LambdaEvent};
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+use std::any::Any;
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::pin::Pin;
+use std::process::ExitCode;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+
+/// Runs `handler` for a function declared for trigger (or family) `T`.
+pub fn start<T, E, R, F, Fut>(handler: F) -> ExitCode
+where
+    E: HandlerEvent<T>,
+    F: Fn(E) -> Fut + 'static,
+    Fut: Future<Output = R>,
+    R: HandlerOutput<E>,
+{
+    block_on(serve(handler))
+}
+
+/// Runs `handler` with the state `S`, built once before the first invocation.
+pub fn start_with_setup<T, E, S, R, F, Fut>(handler: F) -> ExitCode
+where
+    E: HandlerEvent<T>,
+    S: Setup,
+    F: Fn(E, &'static S) -> Fut + 'static,
+    Fut: Future<Output = R>,
+    R: HandlerOutput<E>,
+{
+    block_on(async move {
+        let state: &'static S = match S::setup().await {
+            // Lives as long as the process, like the state of any Lambda runtime.
+            Ok(state) => Box::leak(Box::new(state)),
+            Err(error) => {
+                tracing::error!(error = %error, "setup failed");
+                return Err(error);
+            }
+        };
+        serve(move |event| handler(event, state)).await
+    })
+}
+
+fn block_on(serving: impl Future<Output = Result<(), BoxError>>) -> ExitCode {
+    lambda_runtime::tracing::init_default_subscriber();
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            tracing::error!(error = %error, "cannot start the async runtime");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(serving) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(error = %error, "the Lambda runtime stopped");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve<E, R, F, Fut>(handler: F) -> Result<(), BoxError>
+where
+    E: DeserializeOwned + serde::Serialize,
+    F: Fn(E) -> Fut + 'static,
+    Fut: Future<Output = R>,
+    R: HandlerOutput<E>,
+{
+    let handler = Rc::new(handler);
+    let service = lambda_runtime::service_fn(move |invocation: LambdaEvent<Box<RawValue>>| {
+        let handler = Rc::clone(&handler);
+        async move { invoke(&*handler, invocation.payload.get()).await }
+    });
+    lambda_runtime::run(service).await
+}
+
+/// Handles one invocation: the event's JSON in, the response or the error
+/// for Cognito out.
+pub(crate) async fn invoke<E, R, F, Fut>(handler: &F, payload: &str) -> Result<E, Diagnostic>
+where
+    E: DeserializeOwned,
+    F: Fn(E) -> Fut,
+    Fut: Future<Output = R>,
+    R: HandlerOutput<E>,
+{
+    let event = decode::<E>(payload).map_err(|message| {
+        tracing::error!(%message, "invalid event");
+        diagnostic("InvalidEvent", format!("Invalid event: {message}"))
+    })?;
+    match CatchPanic(Box::pin(handler(event))).await {
+        Ok(output) => output.into_result().map_err(report),
+        Err(panic) => {
+            tracing::error!(panic = panic_message(&*panic), "handler panicked");
+            Err(diagnostic("HandlerPanicked", INTERNAL_MESSAGE.to_owned()))
+        }
+    }
+}
+
+/// Parses the fast way; on failure, parses again to name the field at fault.
+pub(crate) fn decode<E: DeserializeOwned>(payload: &str) -> Result<E, String> {
+    serde_json::from_str(payload).map_err(|error| {
+        let deserializer = &mut serde_json::Deserializer::from_str(payload);
+        match serde_path_to_error::deserialize::<_, E>(deserializer) {
+            Err(located) if located.path().to_string() != "." => {
+                format!("{}: {}", located.path(), located.inner())
+            }
+            _ => error.to_string(),
+        }
+    })
+}
+
+fn report(error: Error) -> Diagnostic {
+    if error.is_rejection() {
+        tracing::info!(
+            error_type = error.error_type(),
+            message = error.user_message(),
+            "rejected"
+        );
+    } else {
+        tracing::error!(error_type = error.error_type(), error = %error, "handler failed");
+    }
+    diagnostic(error.error_type(), error.user_message().to_owned())
+}
+
+fn diagnostic(error_type: &str, error_message: String) -> Diagnostic {
+    Diagnostic {
+        error_type: error_type.to_owned(),
+        error_message,
+    }
+}
+
+fn panic_message(panic: &(dyn Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("a panic with a non-string payload")
+}
+
+/// Turns a panic while polling the handler's future into an error, so the
+/// process keeps serving (with `panic = "unwind"`, the release profile default).
+struct CatchPanic<F>(Pin<Box<F>>);
+
+impl<F: Future> Future for CatchPanic<F> {
+    type Output = Result<F::Output, Box<dyn Any + Send>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match catch_unwind(AssertUnwindSafe(|| self.0.as_mut().poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
+            Err(panic) => Poll::Ready(Err(panic)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::PreSignUpEvent;
+
+    const EVENT: &str = r#"{"version":"1","triggerSource":"PreSignUp_SignUp","region":"us-east-1",
+        "userPoolId":"us-east-1_EXAMPLE1a","userName":"jane","callerContext":{"awsSdkVersion":"aws-sdk-js-3","clientId":"abc"},
+        "request":{"userAttributes":{"email":"jane@example.com"}},"response":{"autoConfirmUser":false}}"#;
+
+    async fn screen(mut event: PreSignUpEvent) -> Result<PreSignUpEvent, Error> {
+        match event
+            .request
+            .user_attributes
+            .get("email")
+            .map(String::as_str)
+        {
+            Some("panic@example.com") => panic!("secret detail: db password hunter2"),
+            Some(email) if email.ends_with("@example.com") => {
+                event.auto_confirm();
+                Ok(event)
+            }
+            Some(_) => Err(Error::reject(
+                "Sign-up is open to example.com addresses only",
+            )),
+            None => Err(std::io::Error::other("directory at 10.0.0.7 unreachable").into()),
+        }
+    }
+
+    fn run(payload: &str) -> Result<PreSignUpEvent, Diagnostic> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        runtime.block_on(invoke(&screen, payload))
+    }
+
+    #[test]
+    fn returns_the_event_with_the_response() {
+        let event = run(EVENT).unwrap();
+        assert!(event.response.auto_confirm_user);
+        assert_eq!(event.user_name, "jane");
+    }
+
+    #[test]
+    fn a_rejection_reaches_the_user() {
+        let error = run(&EVENT.replace("jane@example.com", "jane@other.org")).unwrap_err();
+        assert_eq!(error.error_type, "Rejected");
+        assert_eq!(
+            error.error_message,
+            "Sign-up is open to example.com addresses only"
+        );
+    }
+
+    #[test]
+    fn internal_failures_and_panics_stay_in_the_log() {
+        let error = run(&EVENT.replace(r#""email":"jane@example.com""#, "")).unwrap_err();
+        assert_eq!(
+            (error.error_type.as_str(), error.error_message.as_str()),
+            ("InternalError", INTERNAL_MESSAGE)
+        );
+
+        let error = run(&EVENT.replace("jane@example.com", "panic@example.com")).unwrap_err();
+        assert_eq!(
+            (error.error_type.as_str(), error.error_message.as_str()),
+            ("HandlerPanicked", INTERNAL_MESSAGE)
+        );
+        // The same handler keeps serving after a panic.
+        assert!(run(EVENT).is_ok());
+    }
+
+    #[test]
+    fn a_malformed_event_names_the_field() {
+        let error = run(&EVENT.replace(r#"{"email":"jane@example.com"}"#, "5")).unwrap_err();
+        assert_eq!(error.error_type, "InvalidEvent");
+        assert!(
+            error
+                .error_message
+                .starts_with("Invalid event: request.userAttributes: invalid type: integer `5`"),
+            "{}",
+            error.error_message
+        );
+
+        let error = run("[1, 2").unwrap_err();
+        assert_eq!(error.error_type, "InvalidEvent");
+    }
+}

@@ -1,0 +1,43 @@
+//! One marker type per trigger (and PreTokenGeneration event version): the
+//! `T` of [`Event<T>`](super::Event). A marker `M` has the event type
+//! `MEvent`, which the compile errors rely on. `CustomSender`,
+//! `AuthChallenge` and `Cognito` stand for functions declared for several
+//! triggers.
+
+macro_rules! markers {
+    ($( $(#[$meta:meta])* $name:ident, )*) => {
+        $(
+            $(#[$meta])*
+            #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+            pub struct $name;
+        )*
+    };
+}
+
+markers! {
+    PreSignUp,
+    PostConfirmation,
+    PreAuthentication,
+    PostAuthentication,
+    DefineAuthChallenge,
+    CreateAuthChallenge,
+    VerifyAuthChallengeResponse,
+    /// PreTokenGeneration, event version V1_0.
+    PreTokenGeneration,
+    /// PreTokenGeneration, event version V2_0.
+    PreTokenGenerationV2,
+    /// PreTokenGeneration, event version V3_0.
+    PreTokenGenerationV3,
+    UserMigration,
+    CustomMessage,
+    /// CustomSMSSender.
+    CustomSmsSender,
+    CustomEmailSender,
+    InboundFederation,
+    /// A function declared for both custom senders.
+    CustomSender,
+    /// A function declared for several custom challenge triggers.
+    AuthChallenge,
+    /// A function declared for triggers of different families.
+    Cognito,
+}

@@ -1,0 +1,130 @@
+//! Custom message: the text of verification, invitation and MFA messages.
+
+use super::json::{json_object, string_enum};
+use super::markers::CustomMessage;
+use super::{Attributes, Event, Trigger};
+use crate::Error;
+
+/// The event of a custom message trigger.
+pub type CustomMessageEvent = Event<CustomMessage>;
+
+impl Trigger for CustomMessage {
+    const NAME: &'static str = "CustomMessage";
+    type Source = CustomMessageSource;
+    type Request = CustomMessageRequest;
+    type Response = CustomMessageResponse;
+}
+
+string_enum! {
+    /// Which message Cognito is about to send.
+    pub enum CustomMessageSource {
+        /// The confirmation code after sign-up.
+        SignUp = "CustomMessage_SignUp",
+        /// The temporary password of a user an administrator created.
+        AdminCreateUser = "CustomMessage_AdminCreateUser",
+        /// A confirmation code sent again.
+        ResendCode = "CustomMessage_ResendCode",
+        /// The code to reset a forgotten password.
+        ForgotPassword = "CustomMessage_ForgotPassword",
+        /// The code to verify a changed email address or phone number.
+        UpdateUserAttribute = "CustomMessage_UpdateUserAttribute",
+        /// The code to verify an added email address or phone number.
+        VerifyUserAttribute = "CustomMessage_VerifyUserAttribute",
+        /// An MFA code at sign-in.
+        Authentication = "CustomMessage_Authentication",
+    }
+}
+
+json_object! {
+    pub struct CustomMessageRequest {
+        "userAttributes" => pub user_attributes: Attributes,
+        /// The placeholder Cognito replaces with the code, `{####}`: the
+        /// message must contain it.
+        "codeParameter" => pub code_parameter: String,
+        /// The placeholder of a verification link, `{##Click Here##}`.
+        "linkParameter" => pub link_parameter: Option<String>,
+        /// The placeholder of the username, `{username}`: an invitation
+        /// (AdminCreateUser) must contain it.
+        "usernameParameter" => pub username_parameter: Option<String>,
+        "clientMetadata" => pub client_metadata: Option<Attributes>,
+    }
+}
+
+json_object! {
+    pub struct CustomMessageResponse {
+        "smsMessage" => pub sms_message: Option<String>,
+        "emailMessage" => pub email_message: Option<String>,
+        "emailSubject" => pub email_subject: Option<String>,
+    }
+}
+
+/// Cognito's limits on a custom message, in characters.
+pub const EMAIL_MESSAGE_MAX: usize = 20_000;
+pub const EMAIL_SUBJECT_MAX: usize = 140;
+
+impl CustomMessageEvent {
+    /// Sets the email's subject and body. The body must contain the code
+    /// placeholder (and, for an invitation, the username placeholder) or
+    /// Cognito rejects it; this checks so before Cognito does.
+    pub fn set_email(
+        &mut self,
+        subject: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Result<&mut Self, Error> {
+        let (subject, message) = (subject.into(), message.into());
+        self.check_placeholders("emailMessage", &message)?;
+        if subject.chars().count() > EMAIL_SUBJECT_MAX {
+            return Err(Error::internal(format!(
+                "emailSubject is longer than {EMAIL_SUBJECT_MAX} characters"
+            )));
+        }
+        if message.chars().count() > EMAIL_MESSAGE_MAX {
+            return Err(Error::internal(format!(
+                "emailMessage is longer than {EMAIL_MESSAGE_MAX} characters"
+            )));
+        }
+        self.response.email_subject = Some(subject);
+        self.response.email_message = Some(message);
+        Ok(self)
+    }
+
+    /// Sets the SMS text, which must contain the same placeholders as an email.
+    pub fn set_sms(&mut self, message: impl Into<String>) -> Result<&mut Self, Error> {
+        let message = message.into();
+        self.check_placeholders("smsMessage", &message)?;
+        self.response.sms_message = Some(message);
+        Ok(self)
+    }
+
+    /// The placeholders `message` must contain for this trigger source.
+    pub fn required_placeholders(&self) -> Vec<&str> {
+        let mut required = Vec::new();
+        if !self.request.code_parameter.is_empty() {
+            required.push(self.request.code_parameter.as_str());
+        }
+        if self.trigger_source == CustomMessageSource::AdminCreateUser
+            && let Some(username) = self
+                .request
+                .username_parameter
+                .as_deref()
+                .filter(|u| !u.is_empty())
+        {
+            required.push(username);
+        }
+        required
+    }
+
+    fn check_placeholders(&self, field: &str, message: &str) -> Result<(), Error> {
+        match self
+            .required_placeholders()
+            .into_iter()
+            .find(|p| !message.contains(p))
+        {
+            Some(missing) => Err(Error::internal(format!(
+                "{field} for {} lacks the placeholder {missing}, so Cognito would reject it",
+                self.trigger_source
+            ))),
+            None => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! User migration: create a user from an outside directory on first sign-in.
+
+use super::json::{json_object, string_enum};
+use super::markers::UserMigration;
+use super::{Attributes, Event, Trigger};
+
+/// The event of a migrate user trigger.
+pub type UserMigrationEvent = Event<UserMigration>;
+
+impl Trigger for UserMigration {
+    const NAME: &'static str = "UserMigration";
+    type Source = UserMigrationSource;
+    type Request = UserMigrationRequest;
+    type Response = UserMigrationResponse;
+}
+
+string_enum! {
+    pub enum UserMigrationSource {
+        /// A user unknown to the pool signs in.
+        Authentication = "UserMigration_Authentication",
+        /// A user unknown to the pool asks to reset the password.
+        ForgotPassword = "UserMigration_ForgotPassword",
+    }
+}
+
+string_enum! {
+    /// The status of the migrated user.
+    pub enum FinalUserStatus {
+        Confirmed = "CONFIRMED",
+        ResetRequired = "RESET_REQUIRED",
+    }
+}
+
+string_enum! {
+    /// Whether Cognito sends the welcome message.
+    pub enum MessageAction {
+        Suppress = "SUPPRESS",
+        Resend = "RESEND",
+    }
+}
+
+string_enum! {
+    pub enum DeliveryMedium {
+        Sms = "SMS",
+        Email = "EMAIL",
+    }
+}
+
+json_object! {
+    pub struct UserMigrationRequest {
+        /// The password the user signed in with (absent for forgot-password).
+        "password" => pub password: Option<String>,
+        "validationData" => pub validation_data: Option<Attributes>,
+        "clientMetadata" => pub client_metadata: Option<Attributes>,
+    }
+}
+
+json_object! {
+    pub struct UserMigrationResponse {
+        /// The attributes of the user to create; `username` is the event's.
+        "userAttributes" => pub user_attributes: Option<Attributes>,
+        "finalUserStatus" => pub final_user_status: Option<FinalUserStatus>,
+        "messageAction" => pub message_action: Option<MessageAction>,
+        "desiredDeliveryMediums" => pub desired_delivery_mediums: Option<Vec<DeliveryMedium>>,
+        "forceAliasCreation" => pub force_alias_creation: Option<bool>,
+        "enableSMSMFA" => pub enable_sms_mfa: Option<bool>,
+    }
+}
+
+impl UserMigrationEvent {
+    /// Creates the user with `attributes`, confirmed and without the
+    /// welcome message (the user already knows their password).
+    pub fn migrate(&mut self, attributes: Attributes) -> &mut Self {
+        self.response.user_attributes = Some(attributes);
+        self.response.final_user_status = Some(FinalUserStatus::Confirmed);
+        self.response.message_action = Some(MessageAction::Suppress);
+        self
+    }
+}

@@ -1,0 +1,85 @@
+//! Typed, lossless events for every Cognito user pool trigger.
+//!
+//! Every trigger's event is an [`Event<T>`]: the common fields in one place,
+//! and the trigger's own `request`, `response` and `triggerSource` types from
+//! its [`Trigger`] marker. Each has an alias named after the trigger, such as
+//! [`PreSignUpEvent`]. Unknown keys, explicit `null`s and absent keys survive
+//! a deserialize → serialize round trip (see [`json::Extra`]).
+//!
+//! [`CognitoEvent`] holds any trigger's event; [`CustomSenderEvent`] and
+//! [`AuthChallengeEvent`] hold the events of the triggers that are usually
+//! implemented together.
+
+pub mod json;
+
+mod any;
+mod authentication;
+mod challenge;
+mod federation;
+mod markers;
+mod message;
+mod migration;
+mod sender;
+mod sign_up;
+mod token;
+
+pub use any::{AuthChallengeEvent, CognitoEvent, CustomSenderEvent};
+pub use authentication::*;
+pub use challenge::*;
+pub use federation::*;
+pub use markers::*;
+pub use message::*;
+pub use migration::*;
+pub use sender::*;
+pub use sign_up::*;
+pub use token::*;
+
+use json::{Field, json_object};
+use std::collections::BTreeMap;
+use std::fmt::Debug;
+
+/// User attributes and client metadata: names to string values.
+pub type Attributes = BTreeMap<String, String>;
+
+/// A user pool trigger: what its event carries. Implemented by the marker
+/// types of this module.
+pub trait Trigger: Clone + Debug + Default + PartialEq + 'static {
+    /// The trigger's name, as in CloudFormation's `LambdaConfig`.
+    const NAME: &'static str;
+    /// The values of `triggerSource` Cognito sends to this trigger.
+    type Source: Field + Clone + Debug + PartialEq;
+    type Request: Field + Clone + Debug + PartialEq;
+    type Response: Field + Clone + Debug + PartialEq;
+}
+
+json_object! {
+    /// The event Cognito sends to a trigger and expects back, with the
+    /// handler's answer in `response`.
+    pub struct Event<T: Trigger> {
+        /// The event version: `"1"`, or the PreTokenGeneration version.
+        "version" => pub version: String,
+        "triggerSource" => pub trigger_source: T::Source,
+        "region" => pub region: String,
+        "userPoolId" => pub user_pool_id: String,
+        /// The user's username; absent for machine-to-machine token requests.
+        "userName" => pub user_name: String,
+        "callerContext" => pub caller_context: CallerContext,
+        "request" => pub request: T::Request,
+        "response" => pub response: T::Response,
+    }
+}
+
+json_object! {
+    /// Where the request came from.
+    pub struct CallerContext {
+        "awsSdkVersion" => pub aws_sdk_version: String,
+        /// The app client's ID.
+        "clientId" => pub client_id: String,
+    }
+}
+
+json_object! {
+    /// An object with no documented keys, such as the `response` of the
+    /// triggers that only observe; whatever arrives is kept.
+    pub struct Empty {}
+}

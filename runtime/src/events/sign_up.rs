@@ -1,0 +1,93 @@
+//! Pre sign-up and post confirmation.
+
+use super::json::{json_object, string_enum};
+use super::markers::{PostConfirmation, PreSignUp};
+use super::{Attributes, Empty, Event, Trigger};
+
+/// The event of a pre sign-up trigger.
+pub type PreSignUpEvent = Event<PreSignUp>;
+/// The event of a post confirmation trigger.
+pub type PostConfirmationEvent = Event<PostConfirmation>;
+
+impl Trigger for PreSignUp {
+    const NAME: &'static str = "PreSignUp";
+    type Source = PreSignUpSource;
+    type Request = PreSignUpRequest;
+    type Response = PreSignUpResponse;
+}
+
+impl Trigger for PostConfirmation {
+    const NAME: &'static str = "PostConfirmation";
+    type Source = PostConfirmationSource;
+    type Request = PostConfirmationRequest;
+    type Response = Empty;
+}
+
+string_enum! {
+    /// Why a pre sign-up trigger runs.
+    pub enum PreSignUpSource {
+        /// A user signs up.
+        SignUp = "PreSignUp_SignUp",
+        /// An administrator creates a user.
+        AdminCreateUser = "PreSignUp_AdminCreateUser",
+        /// A user signs in with an external identity provider the first time.
+        ExternalProvider = "PreSignUp_ExternalProvider",
+    }
+}
+
+string_enum! {
+    /// Why a post confirmation trigger runs.
+    pub enum PostConfirmationSource {
+        ConfirmSignUp = "PostConfirmation_ConfirmSignUp",
+        ConfirmForgotPassword = "PostConfirmation_ConfirmForgotPassword",
+    }
+}
+
+json_object! {
+    pub struct PreSignUpRequest {
+        "userAttributes" => pub user_attributes: Attributes,
+        /// Sent by the app with the sign-up request, not stored.
+        "validationData" => pub validation_data: Option<Attributes>,
+        "clientMetadata" => pub client_metadata: Option<Attributes>,
+    }
+}
+
+json_object! {
+    pub struct PreSignUpResponse {
+        "autoConfirmUser" => pub auto_confirm_user: bool,
+        "autoVerifyEmail" => pub auto_verify_email: bool,
+        "autoVerifyPhone" => pub auto_verify_phone: bool,
+    }
+}
+
+json_object! {
+    pub struct PostConfirmationRequest {
+        "userAttributes" => pub user_attributes: Attributes,
+        "clientMetadata" => pub client_metadata: Option<Attributes>,
+    }
+}
+
+impl PreSignUpEvent {
+    /// Confirms the user without a confirmation code.
+    pub fn auto_confirm(&mut self) -> &mut Self {
+        self.response.auto_confirm_user = true;
+        self
+    }
+
+    /// Marks the email address verified. Cognito refuses this for a user
+    /// without an `email` attribute, so it is set only when there is one;
+    /// returns whether it was set.
+    pub fn auto_verify_email(&mut self) -> bool {
+        let has_email = self.request.user_attributes.contains_key("email");
+        self.response.auto_verify_email |= has_email;
+        has_email
+    }
+
+    /// Marks the phone number verified, when the user has a `phone_number`
+    /// attribute; returns whether it was set.
+    pub fn auto_verify_phone(&mut self) -> bool {
+        let has_phone = self.request.user_attributes.contains_key("phone_number");
+        self.response.auto_verify_phone |= has_phone;
+        has_phone
+    }
+}

@@ -1,0 +1,45 @@
+//! The traits that check a handler's signature against its declaration.
+//! Their messages are the compile errors users see, so they name the
+//! expected types.
+
+use crate::Error;
+use crate::events::*;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// An event type a handler declared for `T` can take.
+#[diagnostic::on_unimplemented(
+    message = "a `{T}` handler takes `{T}Event`, not `{Self}`",
+    label = "expected `{T}Event`",
+    note = "the event type follows the declared triggers; `CognitoEvent` takes the event of any trigger"
+)]
+pub trait HandlerEvent<T>: Serialize + DeserializeOwned {}
+
+impl<T: Trigger> HandlerEvent<T> for Event<T> {}
+impl<T: Trigger> HandlerEvent<T> for CognitoEvent {}
+impl HandlerEvent<Cognito> for CognitoEvent {}
+impl HandlerEvent<CustomSender> for CognitoEvent {}
+impl HandlerEvent<AuthChallenge> for CognitoEvent {}
+impl HandlerEvent<CustomSender> for CustomSenderEvent {}
+impl HandlerEvent<CustomSmsSender> for CustomSenderEvent {}
+impl HandlerEvent<CustomEmailSender> for CustomSenderEvent {}
+impl HandlerEvent<AuthChallenge> for AuthChallengeEvent {}
+impl HandlerEvent<DefineAuthChallenge> for AuthChallengeEvent {}
+impl HandlerEvent<CreateAuthChallenge> for AuthChallengeEvent {}
+impl HandlerEvent<VerifyAuthChallengeResponse> for AuthChallengeEvent {}
+
+/// What a handler taking `E` returns: the event, with its response filled in.
+#[diagnostic::on_unimplemented(
+    message = "a handler taking `{E}` must return `Result<{E}, cognito_trigger::Error>`, not `{Self}`",
+    label = "expected `Result<{E}, cognito_trigger::Error>`",
+    note = "Cognito expects the whole event back: return the event the handler received, with its `response` set"
+)]
+pub trait HandlerOutput<E> {
+    fn into_result(self) -> Result<E, Error>;
+}
+
+impl<E, X: Into<Error>> HandlerOutput<E> for Result<E, X> {
+    fn into_result(self) -> Result<E, Error> {
+        self.map_err(Into::into)
+    }
+}

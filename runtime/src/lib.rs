@@ -1,0 +1,62 @@
+//! Write AWS Cognito user pool Lambda triggers as typed async functions.
+//!
+//! ```ignore
+//! use cognito_trigger::{cognito_trigger, events::PreSignUpEvent, Error};
+//!
+//! #[cognito_trigger(pool = "MyUserPool", trigger = PreSignUp)]
+//! async fn pre_sign_up(mut event: PreSignUpEvent) -> Result<PreSignUpEvent, Error> {
+//!     let email = event.request.user_attributes.get("email").cloned().unwrap_or_default();
+//!     if !email.ends_with("@example.com") {
+//!         return Err(Error::reject("Sign-up is open to example.com addresses only"));
+//!     }
+//!     event.auto_confirm();
+//!     Ok(event)
+//! }
+//! ```
+//!
+//! Put each annotated function in its own binary (`src/main.rs` or
+//! `src/bin/<name>.rs`): the attribute generates that binary's `main`, a
+//! Lambda runtime loop for the declared trigger. The function itself stays an
+//! ordinary async function, so tests call it directly.
+//!
+//! # The declaration
+//!
+//! | key | value |
+//! |---|---|
+//! | `pool` | the user pool's name (required); repeat the attribute for more pools |
+//! | `trigger` | `PreSignUp`, `PostConfirmation`, `PreAuthentication`, `PostAuthentication`, `DefineAuthChallenge`, `CreateAuthChallenge`, `VerifyAuthChallengeResponse`, `PreTokenGeneration`, `UserMigration`, `CustomMessage`, `CustomSMSSender`, `CustomEmailSender`, `InboundFederation` (required) |
+//! | `kms_key_id` | custom senders only, required: `"arn:aws:kms:..."` or `get_att("MyKey", "Arn")` |
+//! | `lambda_version` | `V1_0`, `V2_0`, `V3_0` for PreTokenGeneration (selects the event type); `V1_0` for the custom senders |
+//! | `existing` | `true`: attach to a pool the stack does not own |
+//! | `force_deploy` | `true`, with `existing`: re-apply the trigger on every deploy |
+//!
+//! # The handler
+//!
+//! - It is `async`, takes the trigger's event ([`events`]) and returns
+//!   `Result<Event, Error>`: the event, with `response` filled in.
+//! - A function declared for several triggers takes [`events::CustomSenderEvent`]
+//!   (both custom senders), [`events::AuthChallengeEvent`] (the challenge
+//!   triggers) or [`events::CognitoEvent`] (any).
+//! - State built once per cold start: take `&S` as a second argument, where
+//!   `S` implements [`Setup`].
+//! - [`Error::reject`] refuses with a message Cognito shows to the user; any
+//!   other error is logged and the user sees only "Internal error". A panic
+//!   is reported the same way, and the process keeps serving as long as the
+//!   profile keeps `panic = "unwind"` (Rust's default).
+
+pub mod events;
+pub mod handler;
+
+mod entry;
+mod error;
+mod setup;
+
+pub use cognito_trigger_macros::cognito_trigger;
+pub use error::{BoxError, Error, INTERNAL_MESSAGE};
+pub use setup::Setup;
+
+/// What the generated code calls; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::entry::{start, start_with_setup};
+}

@@ -1,0 +1,11 @@
+use cognito_trigger::{cognito_trigger, events::CustomSmsSenderEvent, Error};
+
+#[cognito_trigger(
+    pool = "MyUserPool",
+    trigger = CustomSMSSender,
+    kms_key_id = "arn:aws:kms:eu-west-1:111111111111:key/12345678-9abc-def0-1234-56789abcdef1",
+    lambda_version = V2_0
+)]
+async fn handler(event: CustomSmsSenderEvent) -> Result<CustomSmsSenderEvent, Error> {
+    Ok(event)
+}

@@ -1,0 +1,9 @@
+use cognito_trigger::{cognito_trigger, events::PreSignUpEvent, Error};
+
+#[cognito_trigger(
+    pool = "AVeryLongUserPoolNameAndOnAndOnAndOnAndOnAndOnAndOnAndOnAndOnAndOnAndOnAndOnAndOnAndOnAndOnAndOnAndOnAndOnAndOnAndOnAndOnAndOnAndOnAndOnAndOn",
+    trigger = PreSignUp
+)]
+async fn handler(event: PreSignUpEvent) -> Result<PreSignUpEvent, Error> {
+    Ok(event)
+}
