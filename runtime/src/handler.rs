@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 )]
 pub trait HandlerEvent<T>: Serialize + DeserializeOwned {}
 
-impl<T: Trigger> HandlerEvent<T> for Event<T> {}
+impl<T: Trigger> HandlerEvent<T> for TriggerEvent<T> {}
 impl<T: Trigger> HandlerEvent<T> for CognitoEvent {}
 impl HandlerEvent<Cognito> for CognitoEvent {}
 impl HandlerEvent<CustomSender> for CognitoEvent {}

@@ -33,7 +33,7 @@
 //! # The handler
 //!
 //! - It is `async`, takes the trigger's event ([`events`]) and returns
-//!   `Result<Event, Error>`: the event, with `response` filled in.
+//!   `Result<TriggerEvent, Error>`: the event, with `response` filled in.
 //! - A function declared for several triggers takes [`events::CustomSenderEvent`]
 //!   (both custom senders), [`events::AuthChallengeEvent`] (the challenge
 //!   triggers) or [`events::CognitoEvent`] (any).
@@ -54,6 +54,9 @@ mod setup;
 pub use cognito_trigger_macros::cognito_trigger;
 pub use error::{BoxError, Error, INTERNAL_MESSAGE};
 pub use setup::Setup;
+/// Structured logging, set up by the generated entrypoint (`RUST_LOG` or
+/// `AWS_LAMBDA_LOG_LEVEL` choose the level).
+pub use tracing;
 
 /// What the generated code calls; not a public API.
 #[doc(hidden)]

@@ -99,7 +99,7 @@ macro_rules! event_enum {
     };
 }
 
-impl<T: Trigger> Event<T> {
+impl<T: Trigger> TriggerEvent<T> {
     /// The trigger's name, as in `LambdaConfig`.
     pub const TRIGGER_NAME: &'static str = T::NAME;
 }

@@ -2,12 +2,12 @@
 
 use super::json::{json_object, string_enum};
 use super::markers::{PostAuthentication, PreAuthentication};
-use super::{Attributes, Empty, Event, Trigger};
+use super::{Attributes, Empty, Trigger, TriggerEvent};
 
 /// The event of a pre authentication trigger.
-pub type PreAuthenticationEvent = Event<PreAuthentication>;
+pub type PreAuthenticationEvent = TriggerEvent<PreAuthentication>;
 /// The event of a post authentication trigger.
-pub type PostAuthenticationEvent = Event<PostAuthentication>;
+pub type PostAuthenticationEvent = TriggerEvent<PostAuthentication>;
 
 impl Trigger for PreAuthentication {
     const NAME: &'static str = "PreAuthentication";

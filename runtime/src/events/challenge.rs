@@ -2,14 +2,14 @@
 
 use super::json::{json_object, string_enum};
 use super::markers::{CreateAuthChallenge, DefineAuthChallenge, VerifyAuthChallengeResponse};
-use super::{Attributes, Event, Trigger};
+use super::{Attributes, Trigger, TriggerEvent};
 
 /// The event of a define auth challenge trigger.
-pub type DefineAuthChallengeEvent = Event<DefineAuthChallenge>;
+pub type DefineAuthChallengeEvent = TriggerEvent<DefineAuthChallenge>;
 /// The event of a create auth challenge trigger.
-pub type CreateAuthChallengeEvent = Event<CreateAuthChallenge>;
+pub type CreateAuthChallengeEvent = TriggerEvent<CreateAuthChallenge>;
 /// The event of a verify auth challenge response trigger.
-pub type VerifyAuthChallengeResponseEvent = Event<VerifyAuthChallengeResponse>;
+pub type VerifyAuthChallengeResponseEvent = TriggerEvent<VerifyAuthChallengeResponse>;
 
 impl Trigger for DefineAuthChallenge {
     const NAME: &'static str = "DefineAuthChallenge";

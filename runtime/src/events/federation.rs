@@ -3,12 +3,12 @@
 
 use super::json::{json_object, string_enum};
 use super::markers::InboundFederation;
-use super::{Attributes, Event, Trigger};
+use super::{Attributes, Trigger, TriggerEvent};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// The event of an inbound federation trigger.
-pub type InboundFederationEvent = Event<InboundFederation>;
+pub type InboundFederationEvent = TriggerEvent<InboundFederation>;
 
 impl Trigger for InboundFederation {
     const NAME: &'static str = "InboundFederation";

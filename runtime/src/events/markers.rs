@@ -1,5 +1,5 @@
 //! One marker type per trigger (and PreTokenGeneration event version): the
-//! `T` of [`Event<T>`](super::Event). A marker `M` has the event type
+//! `T` of [`TriggerEvent<T>`](super::TriggerEvent). A marker `M` has the event type
 //! `MEvent`, which the compile errors rely on. `CustomSender`,
 //! `AuthChallenge` and `Cognito` stand for functions declared for several
 //! triggers.

@@ -2,11 +2,11 @@
 
 use super::json::{json_object, string_enum};
 use super::markers::CustomMessage;
-use super::{Attributes, Event, Trigger};
+use super::{Attributes, Trigger, TriggerEvent};
 use crate::Error;
 
 /// The event of a custom message trigger.
-pub type CustomMessageEvent = Event<CustomMessage>;
+pub type CustomMessageEvent = TriggerEvent<CustomMessage>;
 
 impl Trigger for CustomMessage {
     const NAME: &'static str = "CustomMessage";

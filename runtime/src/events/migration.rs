@@ -2,10 +2,10 @@
 
 use super::json::{json_object, string_enum};
 use super::markers::UserMigration;
-use super::{Attributes, Event, Trigger};
+use super::{Attributes, Trigger, TriggerEvent};
 
 /// The event of a migrate user trigger.
-pub type UserMigrationEvent = Event<UserMigration>;
+pub type UserMigrationEvent = TriggerEvent<UserMigration>;
 
 impl Trigger for UserMigration {
     const NAME: &'static str = "UserMigration";

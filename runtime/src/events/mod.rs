@@ -1,6 +1,6 @@
 //! Typed, lossless events for every Cognito user pool trigger.
 //!
-//! Every trigger's event is an [`Event<T>`]: the common fields in one place,
+//! Every trigger's event is an [`TriggerEvent<T>`]: the common fields in one place,
 //! and the trigger's own `request`, `response` and `triggerSource` types from
 //! its [`Trigger`] marker. Each has an alias named after the trigger, such as
 //! [`PreSignUpEvent`]. Unknown keys, explicit `null`s and absent keys survive
@@ -55,7 +55,7 @@ pub trait Trigger: Clone + Debug + Default + PartialEq + 'static {
 json_object! {
     /// The event Cognito sends to a trigger and expects back, with the
     /// handler's answer in `response`.
-    pub struct Event<T: Trigger> {
+    pub struct TriggerEvent<T: Trigger> {
         /// The event version: `"1"`, or the PreTokenGeneration version.
         "version" => pub version: String,
         "triggerSource" => pub trigger_source: T::Source,

@@ -4,12 +4,12 @@
 
 use super::json::{json_object, string_enum};
 use super::markers::{CustomEmailSender, CustomSmsSender};
-use super::{Attributes, Empty, Event, Trigger};
+use super::{Attributes, Empty, Trigger, TriggerEvent};
 
 /// The event of a custom SMS sender trigger.
-pub type CustomSmsSenderEvent = Event<CustomSmsSender>;
+pub type CustomSmsSenderEvent = TriggerEvent<CustomSmsSender>;
 /// The event of a custom email sender trigger.
-pub type CustomEmailSenderEvent = Event<CustomEmailSender>;
+pub type CustomEmailSenderEvent = TriggerEvent<CustomEmailSender>;
 
 impl Trigger for CustomSmsSender {
     const NAME: &'static str = "CustomSMSSender";

@@ -2,12 +2,12 @@
 
 use super::json::{json_object, string_enum};
 use super::markers::{PostConfirmation, PreSignUp};
-use super::{Attributes, Empty, Event, Trigger};
+use super::{Attributes, Empty, Trigger, TriggerEvent};
 
 /// The event of a pre sign-up trigger.
-pub type PreSignUpEvent = Event<PreSignUp>;
+pub type PreSignUpEvent = TriggerEvent<PreSignUp>;
 /// The event of a post confirmation trigger.
-pub type PostConfirmationEvent = Event<PostConfirmation>;
+pub type PostConfirmationEvent = TriggerEvent<PostConfirmation>;
 
 impl Trigger for PreSignUp {
     const NAME: &'static str = "PreSignUp";

@@ -7,16 +7,16 @@
 
 use super::json::{json_object, string_enum};
 use super::markers::{PreTokenGeneration, PreTokenGenerationV2, PreTokenGenerationV3};
-use super::{Attributes, Event, Trigger};
+use super::{Attributes, Trigger, TriggerEvent};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// The event of a pre token generation trigger, version V1_0.
-pub type PreTokenGenerationEvent = Event<PreTokenGeneration>;
+pub type PreTokenGenerationEvent = TriggerEvent<PreTokenGeneration>;
 /// The event of a pre token generation trigger, version V2_0.
-pub type PreTokenGenerationV2Event = Event<PreTokenGenerationV2>;
+pub type PreTokenGenerationV2Event = TriggerEvent<PreTokenGenerationV2>;
 /// The event of a pre token generation trigger, version V3_0.
-pub type PreTokenGenerationV3Event = Event<PreTokenGenerationV3>;
+pub type PreTokenGenerationV3Event = TriggerEvent<PreTokenGenerationV3>;
 
 impl Trigger for PreTokenGeneration {
     const NAME: &'static str = "PreTokenGeneration";
