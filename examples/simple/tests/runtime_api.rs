@@ -133,7 +133,7 @@ fn the_binary_serves_the_runtime_api() {
             .spawn()
             .unwrap(),
     );
-    let mut next = || {
+    let next = || {
         outcomes
             .recv_timeout(Duration::from_secs(20))
             .expect("the function answers")
