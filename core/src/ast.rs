@@ -50,10 +50,6 @@ impl Declaration {
         self.existing.as_ref().is_some_and(|e| e.value)
     }
 
-    pub fn force_deploy(&self) -> bool {
-        self.force_deploy.as_ref().is_some_and(|f| f.value)
-    }
-
     /// The marker type in `cognito_trigger::triggers` for this declaration.
     pub fn marker(&self) -> &'static str {
         self.trigger.value.marker(self.version())
