@@ -3,6 +3,7 @@
 
 use crate::trigger::{LambdaVersion, Trigger};
 use proc_macro2::Span;
+use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug)]
 pub struct Spanned<T> {
@@ -17,7 +18,7 @@ impl<T> Spanned<T> {
 }
 
 /// The KMS key custom senders decrypt their codes with.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum KmsKey {
     /// `kms_key_id = "arn:aws:kms:..."`
     Arn(String),

@@ -6,10 +6,18 @@
 //! - [`attr`]: the parser from attribute tokens to [`ast::Declaration`].
 //! - [`valid`]: the rules a declaration (or a function's set of them) must follow.
 //! - [`errors`]: the context that collects every error before reporting them.
+//! - [`scan`]: the build step's source scanner, on the same parser.
+//! - [`manifest`]: what the build step found, read back by the macro.
+//! - [`package`]: the rules that span several functions.
+//! - [`naming`]: the CloudFormation logical IDs of generated resources.
 
 pub mod ast;
 pub mod attr;
 pub mod errors;
+pub mod manifest;
+pub mod naming;
+pub mod package;
+pub mod scan;
 pub mod suggest;
 pub mod trigger;
 pub mod valid;

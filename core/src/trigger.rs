@@ -1,11 +1,12 @@
 //! The catalogue of user pool triggers: their names, CloudFormation keys,
 //! event versions and the runtime types that carry their events.
 
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A user pool Lambda trigger, named as in CloudFormation's `LambdaConfig`
 /// and in the Serverless Framework's `cognitoUserPool` event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Trigger {
     PreSignUp,
     PostConfirmation,
@@ -23,7 +24,7 @@ pub enum Trigger {
 }
 
 /// The event version Cognito sends to a trigger (`LambdaVersion` in CloudFormation).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum LambdaVersion {
     V1_0,
     V2_0,
@@ -113,6 +114,31 @@ impl Trigger {
     /// The version used when the declaration names none.
     pub fn default_version(self) -> Option<LambdaVersion> {
         self.versions().first().copied()
+    }
+
+    /// How the trigger is wired in the pool's `LambdaConfig` at `version`:
+    /// its key, and the `LambdaVersion` when the entry is a
+    /// `{LambdaArn, LambdaVersion}` object rather than a bare ARN.
+    pub fn lambda_config(
+        self,
+        version: Option<LambdaVersion>,
+    ) -> (&'static str, Option<LambdaVersion>) {
+        match (self, version) {
+            (Self::PreTokenGeneration, Some(version)) if version != LambdaVersion::V1_0 => {
+                ("PreTokenGenerationConfig", Some(version))
+            }
+            (
+                Self::CustomSMSSender | Self::CustomEmailSender | Self::InboundFederation,
+                version,
+            ) => (self.name(), Some(version.unwrap_or(LambdaVersion::V1_0))),
+            _ => (self.name(), None),
+        }
+    }
+
+    /// Cognito invokes every trigger synchronously, waiting at most 5
+    /// seconds, except the custom senders, which it invokes asynchronously.
+    pub fn is_synchronous(self) -> bool {
+        !self.is_custom_sender()
     }
 
     /// The marker type in `cognito_trigger::triggers` for this trigger at

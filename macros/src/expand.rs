@@ -2,6 +2,7 @@
 //! then generate `main`. On any error, emit the errors with the function
 //! unchanged and an empty `main`, so one mistake gives one message.
 
+use crate::manifest;
 use cognito_trigger_core::{Declaration, Errors, attr, trigger, valid};
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote};
@@ -37,9 +38,20 @@ pub fn cognito_trigger(args: TokenStream, item: TokenStream) -> TokenStream {
 
     let marker = handler_marker(&declarations);
     let signature = Signature::parse(&function, marker, &mut errors);
+    if !errors.is_empty() {
+        return fallback(&function, &errors, true);
+    }
+    // Checked once the declaration itself is sound, so a mistake is not
+    // also reported as a mismatch with the manifest.
+    let name = function.sig.ident.to_string();
+    let placement = manifest::check(&name, &declarations, &mut errors);
+    let tracking = &placement.tracking;
     match signature {
-        Some(signature) if errors.is_empty() => expand(&function, marker, &signature),
-        _ => fallback(&function, &errors),
+        Some(signature) if errors.is_empty() => {
+            let expanded = expand(&function, marker, &signature);
+            quote!(#expanded #tracking)
+        }
+        _ => fallback(&function, &errors, placement.first_in_binary),
     }
 }
 
@@ -168,12 +180,17 @@ fn expand(function: &ItemFn, marker: &str, signature: &Signature) -> TokenStream
     }
 }
 
-fn fallback(function: &ItemFn, errors: &Errors) -> TokenStream {
+fn fallback(function: &ItemFn, errors: &Errors, with_main: bool) -> TokenStream {
     let errors = errors.to_compile_errors();
     let function = function.to_token_stream();
+    let main = with_main.then(|| {
+        quote!(
+            fn main() {}
+        )
+    });
     quote! {
         #errors
         #function
-        fn main() {}
+        #main
     }
 }

@@ -16,6 +16,7 @@
 //! `cognito-trigger` crate for the keys and the rules.
 
 mod expand;
+mod manifest;
 
 use proc_macro::TokenStream;
 

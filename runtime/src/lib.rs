@@ -44,21 +44,33 @@
 //!   is reported the same way, and the process keeps serving as long as the
 //!   profile keeps `panic = "unwind"` (Rust's default).
 
+#[cfg(feature = "build")]
+pub mod build;
+#[cfg(feature = "runtime")]
 pub mod events;
+#[cfg(feature = "runtime")]
 pub mod handler;
 
+#[cfg(feature = "runtime")]
 mod entry;
+#[cfg(feature = "runtime")]
 mod error;
+#[cfg(feature = "runtime")]
 mod setup;
 
+#[cfg(feature = "runtime")]
 pub use cognito_trigger_macros::cognito_trigger;
+#[cfg(feature = "runtime")]
 pub use error::{BoxError, Error, INTERNAL_MESSAGE};
+#[cfg(feature = "runtime")]
 pub use setup::Setup;
 /// Structured logging, set up by the generated entrypoint (`RUST_LOG` or
 /// `AWS_LAMBDA_LOG_LEVEL` choose the level).
+#[cfg(feature = "runtime")]
 pub use tracing;
 
 /// What the generated code calls; not a public API.
+#[cfg(feature = "runtime")]
 #[doc(hidden)]
 pub mod __private {
     pub use crate::entry::{start, start_with_setup};

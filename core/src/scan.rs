@@ -1,0 +1,124 @@
+//! The source scanner of the build step: finds the `#[cognito_trigger]`
+//! functions of each binary with the parser the macro uses ([`crate::attr`]).
+//!
+//! It reads what the macro can expand into a Lambda binary: top-level
+//! functions of a binary's root file. A declaration the scanner cannot see
+//! (inside a module, produced by `macro_rules!`, under `cfg_attr`) is refused
+//! by the macro, which checks itself against the manifest.
+
+use crate::ast::Declaration;
+use crate::errors::Errors;
+use crate::manifest::{Declared, Function, Location};
+use crate::{attr, valid};
+use syn::spanned::Spanned;
+
+/// The trigger functions of one binary, from its root file's source.
+/// `file` is the path shown in messages. Declarations with mistakes are left
+/// out: the macro reports those at their tokens when it compiles the file.
+pub fn scan_binary(bin: &str, file: &str, source: &str) -> syn::Result<Vec<Function>> {
+    let syntax = syn::parse_file(source)?;
+    let mut functions = Vec::new();
+    for item in &syntax.items {
+        let syn::Item::Fn(function) = item else {
+            continue;
+        };
+        let attributes: Vec<_> = function
+            .attrs
+            .iter()
+            .filter(|a| attr::is_declaration(a))
+            .collect();
+        if attributes.is_empty() {
+            continue;
+        }
+        let mut errors = Errors::new();
+        let mut declarations: Vec<(Declaration, Location)> = Vec::new();
+        for attribute in attributes {
+            if let Some(declaration) = attr::parse_attribute(attribute, &mut errors) {
+                valid::check_declaration(&declaration, &mut errors);
+                declarations.push((declaration, location(file, attribute.span())));
+            }
+        }
+        let parsed: Vec<Declaration> = declarations.iter().map(|(d, _)| d.clone()).collect();
+        valid::check_function(&parsed, &mut errors);
+        if !errors.is_empty() {
+            continue;
+        }
+        functions.push(Function {
+            bin: bin.to_owned(),
+            name: function.sig.ident.to_string(),
+            location: location(file, function.span()),
+            declarations: declarations
+                .iter()
+                .map(|(declaration, at)| Declared::new(declaration, at.clone()))
+                .collect(),
+            diagnostics: Vec::new(),
+        });
+    }
+    Ok(functions)
+}
+
+fn location(file: &str, span: proc_macro2::Span) -> Location {
+    let start = span.start();
+    Location {
+        file: file.to_owned(),
+        line: start.line,
+        column: start.column + 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trigger::Trigger;
+
+    #[test]
+    fn finds_top_level_trigger_functions() {
+        let source = r#"
+use cognito_trigger::cognito_trigger;
+
+#[cognito_trigger(pool = "A", trigger = PreSignUp)]
+#[cognito_trigger(pool = "B", trigger = PreSignUp)]
+async fn sign_up(event: E) -> R { todo!() }
+
+async fn helper() {}
+
+mod inner {
+    #[cognito_trigger(pool = "A", trigger = PostConfirmation)]
+    async fn hidden(event: E) -> R { todo!() }
+}
+"#;
+        let functions = scan_binary("sign_up", "src/bin/sign_up.rs", source).unwrap();
+        assert_eq!(functions.len(), 1);
+        let function = &functions[0];
+        assert_eq!(function.name, "sign_up");
+        assert_eq!(function.location.line, 4);
+        let pools: Vec<_> = function
+            .declarations
+            .iter()
+            .map(|d| d.pool.as_str())
+            .collect();
+        assert_eq!(pools, ["A", "B"]);
+        assert_eq!(
+            function.declarations[1].location.to_string(),
+            "src/bin/sign_up.rs:5:1"
+        );
+        assert!(
+            function
+                .declarations
+                .iter()
+                .all(|d| d.trigger == Trigger::PreSignUp)
+        );
+    }
+
+    #[test]
+    fn leaves_mistakes_to_the_macro() {
+        let source = r#"
+#[cognito_trigger(pool = "A", trigger = PreSignup)]
+async fn misspelt(event: E) -> R { todo!() }
+#[cognito_trigger(pool = "A", trigger = CustomSMSSender)]
+async fn keyless(event: E) -> R { todo!() }
+"#;
+        assert!(scan_binary("b", "b.rs", source).unwrap().is_empty());
+        assert!(scan_binary("b", "b.rs", "fn (").is_err());
+    }
+}

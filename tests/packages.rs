@@ -1,0 +1,380 @@
+//! Whole packages built with cargo, as users build them: the checks that
+//! span several functions are compile errors at each offending attribute,
+//! naming the other places; a declaration the build step cannot see is
+//! refused; `cargo check`, `cargo build` and an incremental rebuild write the
+//! same manifest and template, and a removed handler leaves the template.
+//!
+//! The packages are written under target/tests/packages/ and share one
+//! target directory there, so the dependencies compile once.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is in the workspace")
+        .to_path_buf()
+}
+
+fn target_dir() -> PathBuf {
+    workspace().join("target/tests/packages/target")
+}
+
+struct Package {
+    name: String,
+    dir: PathBuf,
+}
+
+impl Package {
+    /// A package with cognito-trigger, its build step and `files`.
+    fn new(name: &str, files: &[(&str, &str)]) -> Package {
+        Self::with_manifest(name, files, true)
+    }
+
+    fn with_manifest(name: &str, files: &[(&str, &str)], build_step: bool) -> Package {
+        let dir = workspace().join("target/tests/packages").join(name);
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let runtime = workspace().join("runtime");
+        let runtime = runtime.display();
+        let mut manifest = format!(
+            "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[workspace]\n\n[dependencies]\ncognito-trigger = {{ path = \"{runtime}\" }}\n"
+        );
+        if build_step {
+            manifest.push_str(&format!(
+                "\n[build-dependencies]\ncognito-trigger = {{ path = \"{runtime}\", default-features = false, features = [\"build\"] }}\n"
+            ));
+        }
+        let mut all: Vec<(&str, String)> = vec![("Cargo.toml", manifest)];
+        if build_step {
+            all.push((
+                "build.rs",
+                "fn main() {\n    cognito_trigger::build::run();\n}\n".into(),
+            ));
+        }
+        for (path, text) in files {
+            if *path == "Cargo.toml+" {
+                all[0].1.push_str(text);
+            } else {
+                all.push((path, (*text).to_owned()));
+            }
+        }
+        for (path, text) in all {
+            let path = dir.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        // The workspace's versions, so nothing new is resolved or compiled.
+        std::fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+        Package {
+            name: name.to_owned(),
+            dir,
+        }
+    }
+
+    /// Runs `cargo <command>`; returns whether it succeeded and its stderr.
+    fn cargo(&self, command: &str) -> (bool, String) {
+        let output = Command::new(env!("CARGO"))
+            .args([command, "--offline", "--quiet", "--message-format=short"])
+            .current_dir(&self.dir)
+            .env("CARGO_TARGET_DIR", target_dir())
+            .env_remove("COGNITO_TRIGGER_SKIP_MANIFEST")
+            .output()
+            .expect("cargo runs");
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+
+    fn fails(&self) -> String {
+        let (success, stderr) = self.cargo("check");
+        assert!(!success, "{} should not compile:\n{stderr}", self.name);
+        stderr
+    }
+
+    fn template(&self) -> Option<String> {
+        std::fs::read_to_string(
+            target_dir()
+                .join("cognito")
+                .join(&self.name)
+                .join("template.yaml"),
+        )
+        .ok()
+    }
+}
+
+fn handler(pool_and_trigger: &str, name: &str) -> String {
+    format!(
+        "use cognito_trigger::events::CognitoEvent;\nuse cognito_trigger::{{Error, cognito_trigger}};\n\n#[cognito_trigger({pool_and_trigger})]\nasync fn {name}(event: CognitoEvent) -> Result<CognitoEvent, Error> {{\n    Ok(event)\n}}\n"
+    )
+}
+
+/// The lines of `stderr` that report an error at `place` (`file:line:column`).
+fn errors_at<'a>(stderr: &'a str, place: &str) -> Vec<&'a str> {
+    stderr
+        .lines()
+        .filter(|line| line.starts_with(&format!("{place}: error")))
+        .collect()
+}
+
+#[test]
+fn two_functions_for_one_trigger() {
+    let package = Package::new(
+        "two-functions-for-one-trigger",
+        &[
+            (
+                "src/bin/a.rs",
+                &handler("pool = \"P\", trigger = PreSignUp", "a"),
+            ),
+            (
+                "src/bin/b.rs",
+                &handler("pool = \"P\", trigger = PreSignUp", "b"),
+            ),
+        ],
+    );
+    let stderr = package.fails();
+    // Each error points at the `PreSignUp` token and names the other function.
+    let at_a = errors_at(&stderr, "src/bin/a.rs:4:41");
+    let at_b = errors_at(&stderr, "src/bin/b.rs:4:41");
+    assert_eq!((at_a.len(), at_b.len()), (1, 1), "{stderr}");
+    assert!(
+        at_a[0].contains(
+            "pool \"P\" has one PreSignUp trigger, and `b` (src/bin/b.rs:4:1) declares it too"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        at_b[0].contains("`a` (src/bin/a.rs:4:1) declares it too"),
+        "{stderr}"
+    );
+    assert!(
+        package.template().is_none(),
+        "no template for a package with errors"
+    );
+}
+
+#[test]
+fn one_kms_key_per_pool() {
+    let arn = "arn:aws:kms:eu-west-1:111111111111:key/12345678-9abc-def0-1234-56789abcdef1";
+    let package = Package::new(
+        "one-kms-key-per-pool",
+        &[
+            (
+                "src/bin/sms.rs",
+                &handler(
+                    &format!("pool = \"P\", trigger = CustomSMSSender, kms_key_id = \"{arn}\""),
+                    "sms",
+                ),
+            ),
+            (
+                "src/bin/email.rs",
+                &handler(
+                    "pool = \"P\", trigger = CustomEmailSender, kms_key_id = get_att(\"Key\", \"Arn\")",
+                    "email",
+                ),
+            ),
+        ],
+    );
+    let stderr = package.fails();
+    assert_eq!(
+        errors_at(&stderr, "src/bin/sms.rs:4:71").len(),
+        1,
+        "{stderr}"
+    );
+    assert_eq!(
+        errors_at(&stderr, "src/bin/email.rs:4:73").len(),
+        1,
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("has one KMS key (its KMSKeyID) for all its custom senders"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn pool_names_with_one_logical_id() {
+    let package = Package::new(
+        "pool-names-with-one-logical-id",
+        &[
+            (
+                "src/bin/a.rs",
+                &handler("pool = \"my-pool\", trigger = PreSignUp", "a"),
+            ),
+            (
+                "src/bin/b.rs",
+                &handler("pool = \"mypool\", trigger = PreSignUp", "b"),
+            ),
+        ],
+    );
+    let stderr = package.fails();
+    let at_a = errors_at(&stderr, "src/bin/a.rs:4:26");
+    assert_eq!(at_a.len(), 1, "{stderr}");
+    assert!(at_a[0].contains("pool names \"my-pool\" and \"mypool\" (in `b` (src/bin/b.rs:4:1)) both become the logical ID `CognitoUserPoolMypool`"), "{stderr}");
+    assert_eq!(errors_at(&stderr, "src/bin/b.rs:4:26").len(), 1, "{stderr}");
+}
+
+#[test]
+fn two_functions_in_one_binary() {
+    let source = handler("pool = \"P\", trigger = PreSignUp", "a")
+        + "\n#[cognito_trigger(pool = \"P\", trigger = PostConfirmation)]\nasync fn b(event: CognitoEvent) -> Result<CognitoEvent, Error> {\n    Ok(event)\n}\n";
+    let package = Package::new("two-functions-in-one-binary", &[("src/main.rs", &source)]);
+    let stderr = package.fails();
+    assert_eq!(errors_at(&stderr, "src/main.rs:4:1").len(), 1, "{stderr}");
+    assert_eq!(errors_at(&stderr, "src/main.rs:9:1").len(), 1, "{stderr}");
+    assert!(
+        stderr.contains("binary `two-functions-in-one-binary` has more than one trigger function"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("E0428"),
+        "no duplicate `main` on top:\n{stderr}"
+    );
+}
+
+#[test]
+fn declarations_the_build_step_cannot_see() {
+    let generated = "use cognito_trigger::events::CognitoEvent;\nuse cognito_trigger::{Error, cognito_trigger};\n\nmacro_rules! trigger {\n    ($name:ident) => {\n        #[cognito_trigger(pool = \"P\", trigger = PreSignUp)]\n        async fn $name(event: CognitoEvent) -> Result<CognitoEvent, Error> {\n            Ok(event)\n        }\n    };\n}\n\ntrigger!(made_by_a_macro);\n";
+    let conditional = "use cognito_trigger::events::CognitoEvent;\nuse cognito_trigger::{Error, cognito_trigger};\n\n#[cfg_attr(all(), cognito_trigger(pool = \"P\", trigger = PostConfirmation))]\nasync fn conditional(event: CognitoEvent) -> Result<CognitoEvent, Error> {\n    Ok(event)\n}\n";
+    let package = Package::new(
+        "declarations-the-build-step-cannot-see",
+        &[
+            ("src/bin/generated.rs", generated),
+            ("src/bin/conditional.rs", conditional),
+        ],
+    );
+    let stderr = package.fails();
+    let unseen =
+        "the build step did not see this declaration, so the deployment template would miss it";
+    assert_eq!(stderr.matches(unseen).count(), 2, "{stderr}");
+    assert!(
+        errors_at(&stderr, "src/bin/conditional.rs:4:19")[0].contains(unseen),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_package_without_the_build_step() {
+    let package = Package::with_manifest(
+        "a-package-without-the-build-step",
+        &[(
+            "src/main.rs",
+            &handler("pool = \"P\", trigger = PreSignUp", "a"),
+        )],
+        false,
+    );
+    let stderr = package.fails();
+    let at = errors_at(&stderr, "src/main.rs:4:1");
+    assert!(
+        at[0].contains("this package has no build step")
+            && at[0].contains("cognito_trigger::build::run()"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn settings_mistakes_fail_the_build_with_a_suggestion() {
+    let package = Package::new(
+        "settings-mistakes",
+        &[
+            (
+                "src/main.rs",
+                &handler("pool = \"MyPool\", trigger = PreSignUp", "a"),
+            ),
+            (
+                "Cargo.toml+",
+                "\n[package.metadata.cognito-trigger]\nmemory = 256\n\n[package.metadata.cognito-trigger.pools.MyPol]\nusername_attributes = [\"email\"]\n",
+            ),
+        ],
+    );
+    let stderr = package.fails();
+    assert!(
+        stderr.contains(
+            "package.metadata.cognito-trigger.memory: unknown key: did you mean `memory_size`?"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("no #[cognito_trigger] declares pool \"MyPol\": did you mean \"MyPool\"?"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_function_that_depends_on_its_pool_is_refused() {
+    let package = Package::new(
+        "function-depends-on-its-pool",
+        &[
+            (
+                "src/main.rs",
+                &handler("pool = \"MyPool\", trigger = PreSignUp", "a"),
+            ),
+            (
+                "Cargo.toml+",
+                "\n[package.metadata.cognito-trigger]\noverrides = \"resources.yaml\"\n",
+            ),
+            (
+                "resources.yaml",
+                "Resources:\n  FunctionDependsOnItsPoolLambdaFunction:\n    Properties:\n      Environment:\n        Variables:\n          POOL_ID: !Ref CognitoUserPoolMyPool\n",
+            ),
+        ],
+    );
+    let stderr = package.fails();
+    assert!(stderr.contains("circular dependency: CognitoUserPoolMyPool needs FunctionDependsOnItsPoolLambdaFunction (CognitoUserPoolMyPool.Properties.LambdaConfig.PreSignUp)"), "{stderr}");
+    assert!(
+        stderr.contains("`event.user_pool_id`"),
+        "the message says how to fix it:\n{stderr}"
+    );
+}
+
+#[test]
+fn every_build_writes_the_same_template_and_follows_edits() {
+    let package = Package::new(
+        "rebuilds",
+        &[
+            (
+                "src/bin/sign_up.rs",
+                &handler("pool = \"P\", trigger = PreSignUp", "sign_up"),
+            ),
+            (
+                "src/bin/confirm.rs",
+                &handler("pool = \"P\", trigger = PostConfirmation", "confirm"),
+            ),
+        ],
+    );
+    let (success, stderr) = package.cargo("check");
+    assert!(success, "{stderr}");
+    let checked = package.template().expect("cargo check writes the template");
+    assert!(checked.contains("ConfirmLambdaFunction") && checked.contains("SignUpLambdaFunction"));
+
+    let (success, stderr) = package.cargo("build");
+    assert!(success, "{stderr}");
+    assert_eq!(
+        package.template().unwrap(),
+        checked,
+        "cargo build writes what cargo check wrote"
+    );
+
+    // Editing one handler rebuilds the same template...
+    let file = package.dir.join("src/bin/sign_up.rs");
+    let edited = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("Ok(event)", "Ok::<_, Error>(event)");
+    std::fs::write(&file, edited).unwrap();
+    let (success, stderr) = package.cargo("build");
+    assert!(success, "{stderr}");
+    assert_eq!(package.template().unwrap(), checked);
+
+    // ...and removing one takes it out of the template.
+    std::fs::remove_file(package.dir.join("src/bin/confirm.rs")).unwrap();
+    let (success, stderr) = package.cargo("check");
+    assert!(success, "{stderr}");
+    let template = package.template().unwrap();
+    assert!(
+        !template.contains("ConfirmLambdaFunction") && !template.contains("PostConfirmation"),
+        "{template}"
+    );
+    assert!(template.contains("SignUpLambdaFunction"));
+}
