@@ -50,6 +50,8 @@ pub mod build;
 pub mod events;
 #[cfg(feature = "runtime")]
 pub mod handler;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 #[cfg(feature = "runtime")]
 mod entry;

@@ -1,0 +1,112 @@
+//! The local Lambda invoke API answers as Lambda does when a function
+//! panics, hangs or exits, and the function serves again afterwards.
+
+use cognito_trigger::events::{PreSignUpEvent, PreSignUpSource};
+use cognito_trigger::testing::http::{Response, call};
+use cognito_trigger_local::{Server, functions};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn server() -> Server {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let template = cognito_trigger::build::generate(dir)
+        .unwrap()
+        .template
+        .unwrap();
+    let template: Value = serde_json::from_str(&template.json).unwrap();
+    let binaries = [(
+        "misbehave".to_owned(),
+        PathBuf::from(env!("CARGO_BIN_EXE_misbehave")),
+    )];
+    Server::start(functions(&template, &binaries).unwrap(), 0).unwrap()
+}
+
+fn invoke(server: &Server, function: &str, user_name: &str) -> (Response, Value) {
+    let event = PreSignUpEvent::sample(PreSignUpSource::SignUp).with_user_name(user_name);
+    let path = format!("/2015-03-31/functions/{function}/invocations");
+    let response = call(
+        server.address(),
+        "POST",
+        &path,
+        &[],
+        &serde_json::to_vec(&event).unwrap(),
+    )
+    .unwrap();
+    let body = serde_json::from_slice(&response.body).unwrap();
+    (response, body)
+}
+
+/// A function error: 200, `X-Amz-Function-Error: Unhandled`, and the document.
+fn function_error(response: &Response, body: &Value) -> String {
+    assert_eq!(response.status, 200);
+    assert_eq!(response.header("X-Amz-Function-Error"), Some("Unhandled"));
+    body["errorType"].as_str().unwrap().to_owned()
+}
+
+fn serves(server: &Server) {
+    let (response, body) = invoke(server, "MisbehaveLambdaFunction", "jane");
+    assert_eq!(response.status, 200);
+    assert_eq!(response.header("X-Amz-Function-Error"), None);
+    assert_eq!(body["userName"], "jane");
+}
+
+#[test]
+fn a_panic_is_an_unhandled_error_and_the_process_serves_on() {
+    let server = server();
+    let (response, body) = invoke(&server, "MisbehaveLambdaFunction", "panic");
+    assert_eq!(function_error(&response, &body), "HandlerPanicked");
+    assert_eq!(
+        body["errorMessage"], "Internal error",
+        "no detail reaches the user"
+    );
+    serves(&server);
+}
+
+#[test]
+fn a_hang_times_out_and_the_function_starts_again() {
+    let server = server();
+    let started = Instant::now();
+    let (response, body) = invoke(&server, "MisbehaveLambdaFunction", "hang");
+    let elapsed = started.elapsed();
+    assert_eq!(function_error(&response, &body), "Sandbox.Timedout");
+    assert!(
+        body["errorMessage"]
+            .as_str()
+            .unwrap()
+            .contains("Task timed out after 1.00 seconds"),
+        "{body}"
+    );
+    assert!(
+        elapsed >= Duration::from_secs(1) && elapsed < Duration::from_secs(5),
+        "{elapsed:?}"
+    );
+    serves(&server);
+}
+
+#[test]
+fn an_exit_is_reported_and_the_process_restarted() {
+    let server = server();
+    let (response, body) = invoke(&server, "misbehave", "exit");
+    assert_eq!(function_error(&response, &body), "Runtime.ExitError");
+    assert!(
+        body["errorMessage"]
+            .as_str()
+            .unwrap()
+            .contains("exit status: 3"),
+        "{body}"
+    );
+    serves(&server);
+}
+
+#[test]
+fn an_unknown_function_is_not_found() {
+    let server = server();
+    let path = "/2015-03-31/functions/Nobody/invocations";
+    let response = call(server.address(), "POST", path, &[], b"{}").unwrap();
+    assert_eq!(response.status, 404);
+    assert_eq!(
+        response.header("x-amzn-ErrorType"),
+        Some("ResourceNotFoundException")
+    );
+}

@@ -1,0 +1,365 @@
+//! The package's triggers under cognito-local, the Cognito emulator, driven
+//! through Cognito's JSON API: cognito-local calls the built binaries through
+//! cognito-trigger-local's Lambda invoke API, everything on 127.0.0.1.
+//!
+//! cognito-local is installed by .ci/run (`npm ci --prefix tests/e2e`); without
+//! it this test fails, it is never skipped.
+
+use cognito_trigger::testing::http::call;
+use cognito_trigger_local::{Record, Server, cognito_local_config, functions};
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader};
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// cognito-local fixes every code it sends to this (its `CODE` variable).
+const CODE: &str = "123456";
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// cognito-local, started in a fresh directory; killed when dropped.
+struct CognitoLocal {
+    child: Child,
+    port: u16,
+    output: Arc<Mutex<String>>,
+}
+
+impl CognitoLocal {
+    fn start(config: &Value) -> CognitoLocal {
+        let start = workspace().join("tests/e2e/node_modules/cognito-local/lib/bin/start.js");
+        assert!(
+            start.is_file(),
+            "cognito-local is not installed at {}: run `npm ci --prefix tests/e2e` (.ci/run does)",
+            start.display()
+        );
+        let dir = workspace().join(format!("target/tests/cognito-local-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join(".cognito")).unwrap();
+        std::fs::write(dir.join(".cognito/config.json"), config.to_string()).unwrap();
+        let port = free_port();
+        let mut child = Command::new("node")
+            .arg(start)
+            .current_dir(&dir)
+            .env("HOST", "127.0.0.1")
+            .env("PORT", port.to_string())
+            .env("CODE", CODE)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("node runs");
+        let output = Arc::new(Mutex::new(String::new()));
+        let sink = Arc::clone(&output);
+        let stdout = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let mut output = sink.lock().unwrap();
+                output.push_str(&strip_colours(&line));
+                output.push('\n');
+            }
+        });
+        let cognito = CognitoLocal {
+            child,
+            port,
+            output,
+        };
+        let started = Instant::now();
+        while call(address(port), "GET", "/health", &[], b"").is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "cognito-local did not start on 127.0.0.1:{port}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        cognito
+    }
+
+    /// Calls a Cognito API action: (HTTP status, response body).
+    fn call(&self, action: &str, body: Value) -> (u16, Value) {
+        let target = format!("AWSCognitoIdentityProviderService.{action}");
+        let headers = [
+            ("Content-Type", "application/x-amz-json-1.1"),
+            ("X-Amz-Target", target.as_str()),
+        ];
+        let response = call(
+            address(self.port),
+            "POST",
+            "/",
+            &headers,
+            body.to_string().as_bytes(),
+        )
+        .expect("cognito-local answers");
+        (
+            response.status,
+            serde_json::from_slice(&response.body).unwrap_or(Value::Null),
+        )
+    }
+
+    fn ok(&self, action: &str, body: Value) -> Value {
+        let (status, response) = self.call(action, body);
+        assert_eq!(status, 200, "{action}: {response}");
+        response
+    }
+
+    /// Waits until cognito-local has printed `text` (how it "sends" messages).
+    fn printed(&self, text: &str) -> bool {
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(10) {
+            if self.output.lock().unwrap().contains(text) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+}
+
+impl Drop for CognitoLocal {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn address(port: u16) -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], port))
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn strip_colours(line: &str) -> String {
+    let mut out = String::new();
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The claims of a JWT, unverified: the middle segment, base64url-decoded.
+fn claims(token: &str) -> Value {
+    let payload = token.split('.').nth(1).expect("a JWT has three segments");
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut bits = 0u32;
+    let mut count = 0;
+    let mut bytes = Vec::new();
+    for c in payload.bytes() {
+        let value = alphabet.iter().position(|&a| a == c).expect("base64url") as u32;
+        bits = (bits << 6) | value;
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            bytes.push((bits >> count) as u8);
+        }
+    }
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+fn invoked(records: &[Record], trigger_source: &str) -> usize {
+    records
+        .iter()
+        .filter(|r| r.trigger_source == trigger_source)
+        .count()
+}
+
+#[test]
+fn sign_up_and_sign_in_flows_run_the_triggers() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let template = cognito_trigger::build::generate(dir)
+        .unwrap()
+        .template
+        .unwrap();
+    let template: Value = serde_json::from_str(&template.json).unwrap();
+    let binaries = [
+        ("screen_sign_up", env!("CARGO_BIN_EXE_screen_sign_up")),
+        ("welcome", env!("CARGO_BIN_EXE_welcome")),
+        ("add_plan_claim", env!("CARGO_BIN_EXE_add_plan_claim")),
+        ("word_messages", env!("CARGO_BIN_EXE_word_messages")),
+        ("migrate_users", env!("CARGO_BIN_EXE_migrate_users")),
+    ]
+    .map(|(name, path)| (name.to_owned(), PathBuf::from(path)));
+    let functions = functions(&template, &binaries).unwrap();
+    let server = Server::start(functions.clone(), 0).unwrap();
+    let config = cognito_local_config(&functions, &format!("http://{}", server.address())).unwrap();
+    let cognito = CognitoLocal::start(&config);
+
+    let pool = cognito.ok(
+        "CreateUserPool",
+        json!({"PoolName": "AppPool", "AutoVerifiedAttributes": ["email"]}),
+    );
+    let pool_id = pool["UserPool"]["Id"].as_str().unwrap().to_owned();
+    let client = cognito.ok(
+        "CreateUserPoolClient",
+        json!({"UserPoolId": pool_id, "ClientName": "web"}),
+    );
+    let client_id = client["UserPoolClient"]["ClientId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let sign_up = |email: &str| {
+        cognito.call(
+            "SignUp",
+            json!({"ClientId": client_id, "Username": email, "Password": "Passw0rd!", "UserAttributes": [{"Name": "email", "Value": email}]}),
+        )
+    };
+    let users_with = |email: &str| {
+        let users = cognito.ok("ListUsers", json!({"UserPoolId": pool_id}));
+        users["Users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|u| {
+                u["Attributes"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|a| a["Value"] == email)
+            })
+            .count()
+    };
+    let sign_in = |email: &str, password: &str| {
+        cognito.call(
+            "InitiateAuth",
+            json!({"ClientId": client_id, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": email, "PASSWORD": password}}),
+        )
+    };
+
+    // PreSignUp refuses: the API error carries the trigger's message, and no user is created.
+    let (status, error) = sign_up("jane@elsewhere.org");
+    assert_eq!(status, 400, "{error}");
+    assert_eq!(error["__type"], "UserLambdaValidationException");
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains("failed with error Sign-up is open to example.com addresses only"),
+        "{message}"
+    );
+    assert_eq!(users_with("jane@elsewhere.org"), 0);
+
+    // PreSignUp confirms a test account at once, and PostConfirmation runs.
+    let (status, signed_up) = sign_up("ann+auto@example.com");
+    assert_eq!(status, 200, "{signed_up}");
+    assert_eq!(signed_up["UserConfirmed"], true);
+    assert_eq!(
+        invoked(&server.records(), "PostConfirmation_ConfirmSignUp"),
+        1
+    );
+
+    // PreTokenGeneration adds a claim to the ID token.
+    let (status, signed_in) = sign_in("ann+auto@example.com", "Passw0rd!");
+    assert_eq!(status, 200, "{signed_in}");
+    let id_token = signed_in["AuthenticationResult"]["IdToken"]
+        .as_str()
+        .unwrap();
+    assert_eq!(claims(id_token)["plan"], "pro");
+    assert_eq!(
+        invoked(&server.records(), "TokenGeneration_Authentication"),
+        1
+    );
+
+    // CustomMessage words the confirmation code of an ordinary sign-up.
+    let messages_before = invoked(&server.records(), "CustomMessage_SignUp");
+    let (status, signed_up) = sign_up("bob@example.com");
+    assert_eq!(
+        (status, &signed_up["UserConfirmed"]),
+        (200, &json!(false)),
+        "{signed_up}"
+    );
+    assert!(cognito.printed(&format!("Welcome! Your confirmation code is {CODE}.")));
+    assert_eq!(
+        invoked(&server.records(), "CustomMessage_SignUp"),
+        messages_before + 1
+    );
+    cognito.ok(
+        "ConfirmSignUp",
+        json!({"ClientId": client_id, "Username": "bob@example.com", "ConfirmationCode": CODE}),
+    );
+    assert_eq!(
+        invoked(&server.records(), "PostConfirmation_ConfirmSignUp"),
+        2
+    );
+
+    // UserMigration moves a user of the old directory in on first sign-in.
+    assert_eq!(users_with("legacy@example.com"), 0);
+    let (status, refused) = sign_in("legacy@example.com", "wrong");
+    assert_eq!(
+        (status, &refused["__type"]),
+        (400, &json!("NotAuthorizedException")),
+        "{refused}"
+    );
+    let (status, migrated) = sign_in("legacy@example.com", "Legacy-Passw0rd");
+    assert_eq!(status, 200, "{migrated}");
+    assert!(migrated["AuthenticationResult"]["IdToken"].is_string());
+    assert_eq!(users_with("legacy@example.com"), 1);
+    assert_eq!(
+        invoked(&server.records(), "UserMigration_Authentication"),
+        2
+    );
+
+    // Forgot-password fires CustomMessage_ForgotPassword, then PostConfirmation.
+    cognito.ok(
+        "ForgotPassword",
+        json!({"ClientId": client_id, "Username": "bob@example.com"}),
+    );
+    assert!(cognito.printed(&format!("Your password reset code is {CODE}.")));
+    cognito.ok(
+        "ConfirmForgotPassword",
+        json!({"ClientId": client_id, "Username": "bob@example.com", "ConfirmationCode": CODE, "Password": "N3w-Passw0rd!"}),
+    );
+    assert_eq!(
+        invoked(&server.records(), "CustomMessage_ForgotPassword"),
+        1
+    );
+    assert_eq!(
+        invoked(&server.records(), "PostConfirmation_ConfirmForgotPassword"),
+        1
+    );
+
+    // Changing the email fires CustomMessage_UpdateUserAttribute.
+    let (status, signed_in) = sign_in("bob@example.com", "N3w-Passw0rd!");
+    assert_eq!(status, 200, "{signed_in}");
+    let access_token = signed_in["AuthenticationResult"]["AccessToken"]
+        .as_str()
+        .unwrap();
+    let updated = cognito.ok(
+        "UpdateUserAttributes",
+        json!({"AccessToken": access_token, "UserAttributes": [{"Name": "email", "Value": "robert@example.com"}]}),
+    );
+    // cognito-local answers with the delivery; in our runs it did not print
+    // this message, so the function's own record is what shows the source.
+    assert_eq!(
+        updated["CodeDeliveryDetailsList"][0]["Destination"],
+        "robert@example.com"
+    );
+    assert_eq!(
+        invoked(&server.records(), "CustomMessage_UpdateUserAttribute"),
+        1
+    );
+
+    // Every invocation reached a trigger that answered.
+    let records = server.records();
+    assert!(
+        records.iter().all(|r| r.error_type.is_none()
+            || r.function == "ScreenSignUpLambdaFunction"
+            || r.function == "MigrateUsersLambdaFunction"),
+        "{records:?}"
+    );
+    server.stop();
+}

@@ -1,0 +1,126 @@
+//! Testing triggers (feature `testing`): realistic events in one line, and a
+//! loopback Lambda runtime API to run a built trigger binary as Lambda does.
+//!
+//! ```ignore
+//! use cognito_trigger::events::{PreSignUpEvent, PreSignUpSource};
+//!
+//! #[tokio::test]
+//! async fn rejects_other_domains() {
+//!     let event = PreSignUpEvent::sample(PreSignUpSource::SignUp)
+//!         .with_user_attribute("email", "jane@elsewhere.org");
+//!     let error = pre_sign_up(event).await.unwrap_err();
+//!     assert_eq!(error.user_message(), "Sign-up is open to example.com addresses only");
+//! }
+//! ```
+//!
+//! [`LambdaProcess`] runs the binary itself, so the generated `main`, its error
+//! reports and its panic handling are tested as they run in Lambda:
+//!
+//! ```ignore
+//! let mut function = LambdaProcess::new(env!("CARGO_BIN_EXE_pre_sign_up"), "pre_sign_up");
+//! let event = PreSignUpEvent::sample(PreSignUpSource::SignUp);
+//! match function.invoke(&serde_json::to_vec(&event)?)? {
+//!     Invocation::Response(body) => { /* the event, with `response` set */ }
+//!     Invocation::Error { error_type, error_message } => { /* as Cognito sees it */ }
+//! }
+//! ```
+
+pub mod http;
+mod process;
+
+pub use process::{Invocation, InvokeError, LambdaProcess};
+
+use crate::events::{Attributes, Trigger, TriggerEvent};
+
+/// The fixture events of one trigger.
+pub trait Samples: Trigger {
+    /// The trigger sources there are fixtures of, and each fixture's JSON.
+    const FIXTURES: &'static [(&'static str, &'static str)];
+}
+
+macro_rules! samples {
+    ($($marker:ident => $dir:literal [$($source:literal,)+],)+) => {
+        $(impl super::Samples for $marker {
+            const FIXTURES: &'static [(&'static str, &'static str)] = &[$((
+                $source,
+                include_str!(concat!("../../tests/fixtures/events/", $dir, "/", $source, ".json")),
+            ),)+];
+        })+
+    };
+}
+
+// After the macro: `macro_rules!` are in scope from their definition on.
+mod fixtures;
+
+impl<T: Samples> TriggerEvent<T> {
+    /// The event Cognito sends for `source`, from the AWS developer guide's
+    /// examples (pool `us-east-1_EXAMPLE`-style IDs, a user with attributes).
+    /// A source with no example of its own starts from the trigger's first
+    /// one, with `triggerSource` set.
+    pub fn sample(source: T::Source) -> Self {
+        let name = serde_json::to_value(&source)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let json = T::FIXTURES
+            .iter()
+            .find(|(s, _)| *s == name)
+            .unwrap_or(&T::FIXTURES[0])
+            .1;
+        let mut event: Self = serde_json::from_str(json).expect("the fixtures are valid events");
+        event.trigger_source = source;
+        event
+    }
+
+    pub fn with_user_name(mut self, user_name: impl Into<String>) -> Self {
+        self.user_name = user_name.into();
+        self
+    }
+
+    pub fn with_user_pool_id(mut self, user_pool_id: impl Into<String>) -> Self {
+        self.user_pool_id = user_pool_id.into();
+        self
+    }
+}
+
+/// Requests that carry the user's attributes.
+pub trait UserAttributes {
+    fn user_attributes(&mut self) -> &mut Attributes;
+}
+
+impl<T: Samples> TriggerEvent<T>
+where
+    T::Request: UserAttributes,
+{
+    /// Sets one of the user's attributes in the request.
+    pub fn with_user_attribute(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.request
+            .user_attributes()
+            .insert(name.to_owned(), value.into());
+        self
+    }
+}
+
+macro_rules! user_attributes {
+    ($($request:ident),+) => {
+        $(impl UserAttributes for crate::events::$request {
+            fn user_attributes(&mut self) -> &mut Attributes {
+                &mut self.user_attributes
+            }
+        })+
+    };
+}
+
+user_attributes!(
+    PreSignUpRequest,
+    PostConfirmationRequest,
+    PreAuthenticationRequest,
+    PostAuthenticationRequest,
+    DefineAuthChallengeRequest,
+    CreateAuthChallengeRequest,
+    VerifyAuthChallengeResponseRequest,
+    TokenGenerationRequest,
+    TokenGenerationV2Request,
+    CustomMessageRequest,
+    CustomSenderRequest
+);
