@@ -18,5 +18,5 @@
 mod package;
 mod server;
 
-pub use package::{Function, Package, cognito_local_config, functions};
+pub use package::{Function, Package, cognito_local_config, functions, functions_in, template_of};
 pub use server::{Record, Server};

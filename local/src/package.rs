@@ -50,7 +50,6 @@ impl Package {
             .and_then(|p| p["name"].as_str())
             .ok_or("no package at that path")?
             .to_owned();
-        let target = PathBuf::from(metadata["target_directory"].as_str().unwrap_or("target"));
 
         let mut build = vec![
             "build",
@@ -81,14 +80,7 @@ impl Package {
             })
             .collect();
 
-        let template_path = target.join("cognito").join(&name).join("template.json");
-        let template = std::fs::read_to_string(&template_path).map_err(|e| {
-            format!(
-                "{}: {e}: does the package run cognito_trigger::build::run() in build.rs?",
-                template_path.display()
-            )
-        })?;
-        let template: Value = serde_json::from_str(&template).map_err(|e| e.to_string())?;
+        let template = template_of(dir)?;
         let functions = functions(&template, &binaries)?;
         Ok(Package {
             name,
@@ -108,6 +100,25 @@ fn cargo(args: &[&str]) -> Result<String, String> {
         return Err(format!("cargo {} failed", args[0]));
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// The deployment template of the package in `dir`, from the build step.
+pub fn template_of(dir: &Path) -> Result<Value, String> {
+    let output = cognito_trigger::build::generate(dir).map_err(|e| e.to_string())?;
+    let template = output.template.ok_or(
+        "the package's declarations have problems: `cargo build` reports them at their attributes",
+    )?;
+    serde_json::from_str(&template.json).map_err(|e| e.to_string())
+}
+
+/// The trigger functions of the package in `dir`, implemented by `binaries`
+/// (name and path, e.g. from `env!("CARGO_BIN_EXE_<name>")` in a test).
+pub fn functions_in(dir: &Path, binaries: &[(&str, &str)]) -> Result<Vec<Function>, String> {
+    let binaries: Vec<(String, PathBuf)> = binaries
+        .iter()
+        .map(|(name, path)| ((*name).to_owned(), PathBuf::from(path)))
+        .collect();
+    functions(&template_of(dir)?, &binaries)
 }
 
 /// The template's Lambda functions, with the binaries that implement them.

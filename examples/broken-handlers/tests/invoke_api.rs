@@ -3,23 +3,15 @@
 
 use cognito_trigger::events::{PreSignUpEvent, PreSignUpSource};
 use cognito_trigger::testing::http::{Response, call};
-use cognito_trigger_local::{Server, functions};
+use cognito_trigger_local::{Server, functions_in};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 fn server() -> Server {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let template = cognito_trigger::build::generate(dir)
-        .unwrap()
-        .template
-        .unwrap();
-    let template: Value = serde_json::from_str(&template.json).unwrap();
-    let binaries = [(
-        "misbehave".to_owned(),
-        PathBuf::from(env!("CARGO_BIN_EXE_misbehave")),
-    )];
-    Server::start(functions(&template, &binaries).unwrap(), 0).unwrap()
+    let functions = functions_in(dir, &[("misbehave", env!("CARGO_BIN_EXE_misbehave"))]).unwrap();
+    Server::start(functions, 0).unwrap()
 }
 
 fn invoke(server: &Server, function: &str, user_name: &str) -> (Response, Value) {

@@ -6,7 +6,7 @@
 //! it this test fails, it is never skipped.
 
 use cognito_trigger::testing::http::call;
-use cognito_trigger_local::{Record, Server, cognito_local_config, functions};
+use cognito_trigger_local::{Record, Server, cognito_local_config, functions_in};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener};
@@ -182,21 +182,17 @@ fn invoked(records: &[Record], trigger_source: &str) -> usize {
 
 #[test]
 fn sign_up_and_sign_in_flows_run_the_triggers() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let template = cognito_trigger::build::generate(dir)
-        .unwrap()
-        .template
-        .unwrap();
-    let template: Value = serde_json::from_str(&template.json).unwrap();
-    let binaries = [
-        ("screen_sign_up", env!("CARGO_BIN_EXE_screen_sign_up")),
-        ("welcome", env!("CARGO_BIN_EXE_welcome")),
-        ("add_plan_claim", env!("CARGO_BIN_EXE_add_plan_claim")),
-        ("word_messages", env!("CARGO_BIN_EXE_word_messages")),
-        ("migrate_users", env!("CARGO_BIN_EXE_migrate_users")),
-    ]
-    .map(|(name, path)| (name.to_owned(), PathBuf::from(path)));
-    let functions = functions(&template, &binaries).unwrap();
+    let functions = functions_in(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &[
+            ("screen_sign_up", env!("CARGO_BIN_EXE_screen_sign_up")),
+            ("welcome", env!("CARGO_BIN_EXE_welcome")),
+            ("add_plan_claim", env!("CARGO_BIN_EXE_add_plan_claim")),
+            ("word_messages", env!("CARGO_BIN_EXE_word_messages")),
+            ("migrate_users", env!("CARGO_BIN_EXE_migrate_users")),
+        ],
+    )
+    .unwrap();
     let server = Server::start(functions.clone(), 0).unwrap();
     let config = cognito_local_config(&functions, &format!("http://{}", server.address())).unwrap();
     let cognito = CognitoLocal::start(&config);
