@@ -133,3 +133,55 @@ fn cfn_lint_finds_nothing() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn checkov_finds_nothing_unexplained() {
+    let dir = workspace().join("target/tests/checkov");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, example) in examples() {
+        std::fs::write(dir.join(format!("{name}.yaml")), template(&example).yaml).unwrap();
+    }
+    let output = Command::new("checkov")
+        .args([
+            "--framework",
+            "cloudformation",
+            "--compact",
+            "--skip-download",
+            "--output",
+            "json",
+            "-d",
+        ])
+        .arg(&dir)
+        .output()
+        .expect("checkov runs: install tests/requirements.txt (.ci/run does)");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| {
+        panic!(
+            "checkov's report:\n{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    let summary = &report["summary"];
+    assert!(
+        summary["passed"].as_u64().unwrap() > 0,
+        "checkov checked something: {summary}"
+    );
+    assert_eq!(
+        summary["failed"], 0,
+        "{:#}",
+        report["results"]["failed_checks"]
+    );
+    assert_eq!(summary["parsing_errors"], 0, "{summary}");
+    // Every check the templates skip says why.
+    for skipped in report["results"]["skipped_checks"].as_array().unwrap() {
+        let reason = skipped["check_result"]["suppress_comment"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(
+            reason.len() > 20,
+            "{} skipped without a reason",
+            skipped["check_id"]
+        );
+    }
+}

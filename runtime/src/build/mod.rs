@@ -70,6 +70,7 @@ mod cargo;
 mod graph;
 mod node;
 mod overrides;
+mod paths;
 mod settings;
 mod template;
 mod yaml;
@@ -136,8 +137,12 @@ pub fn run() {
     {
         println!("cargo::rerun-if-changed={file}");
     }
-    let result = generate(&dir).and_then(|output| {
-        write(&out_dir, &output)
+    let result = cargo::read(&dir).map_err(Error::from).and_then(|package| {
+        let target =
+            paths::running_target_dir(&out_dir).unwrap_or_else(|| paths::default_target_dir(&dir));
+        let template_dir = paths::template_dir(&target, &package.name);
+        let output = generate_for(&dir, package, &template_dir)?;
+        write(&out_dir, &template_dir, &output)
             .map_err(|e| Error::from(format!("cannot write the build output: {e}")))
     });
     if let Err(error) = result {
@@ -154,9 +159,17 @@ fn env(name: &str) -> String {
     })
 }
 
-/// The manifest and template of the package in `dir`.
+/// The manifest and template of the package in `dir`, as a build from the
+/// command line writes them to `target/cognito/<package>/`.
 pub fn generate(dir: &Path) -> Result<Output, Error> {
     let package = cargo::read(dir)?;
+    let template_dir = paths::template_dir(&paths::default_target_dir(dir), &package.name);
+    generate_for(dir, package, &template_dir)
+}
+
+/// The manifest, and the template that will be written to `template_dir`
+/// (its paths are relative to it).
+fn generate_for(dir: &Path, package: cargo::Package, template_dir: &Path) -> Result<Output, Error> {
     let (settings, settings_errors) = settings::read(package.metadata.as_ref());
     let mut manifest = Manifest {
         package: package.name.clone(),
@@ -179,7 +192,12 @@ pub fn generate(dir: &Path) -> Result<Output, Error> {
     let template = if blocked {
         None
     } else {
-        match template(dir, &manifest, &settings) {
+        match template(
+            dir,
+            &manifest,
+            &settings,
+            &paths::relative(template_dir, dir),
+        ) {
             Ok(template) => Some(template),
             Err(error) => {
                 errors.extend(error.messages);
@@ -197,8 +215,9 @@ fn template(
     dir: &Path,
     manifest: &Manifest,
     settings: &settings::Settings,
+    package_path: &str,
 ) -> Result<Template, Error> {
-    let mut generated = template::generate(manifest, settings)?;
+    let mut generated = template::generate(manifest, settings, package_path)?;
     if let Some(file) = &settings.overrides {
         let text = std::fs::read_to_string(dir.join(file)).map_err(|e| {
             format!("cannot read the overrides file {file} (package.metadata.cognito-trigger.overrides): {e}")
@@ -255,17 +274,12 @@ fn timeouts_after_overrides(generated: &template::Generated) -> Vec<String> {
 
 /// Writes the outputs into `out_dir` and the template to the stable place
 /// under the target directory, each only when its content changed.
-fn write(out_dir: &Path, output: &Output) -> std::io::Result<()> {
+fn write(out_dir: &Path, template_dir: &Path, output: &Output) -> std::io::Result<()> {
     write_if_changed(
         &out_dir.join(manifest::PATH_IN_OUT_DIR),
         &output.manifest.to_json(),
     )?;
-    let stable = target_dir(out_dir).map(|t| t.join("cognito").join(&output.manifest.package));
-    let dirs: Vec<PathBuf> = [Some(out_dir.join("cognito-trigger")), stable]
-        .into_iter()
-        .flatten()
-        .collect();
-    for dir in dirs {
+    for dir in [&out_dir.join("cognito-trigger"), template_dir] {
         for (name, content) in [
             ("template.yaml", output.template.as_ref().map(|t| &t.yaml)),
             ("template.json", output.template.as_ref().map(|t| &t.json)),
@@ -290,18 +304,4 @@ fn write_if_changed(path: &Path, content: &str) -> std::io::Result<()> {
         std::fs::create_dir_all(parent)?;
     }
     std::fs::write(path, content)
-}
-
-/// Cargo's target directory: `CARGO_TARGET_DIR` when absolute, else the
-/// nearest ancestor of `OUT_DIR` that cargo marked with `CACHEDIR.TAG`.
-fn target_dir(out_dir: &Path) -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from)
-        && dir.is_absolute()
-    {
-        return Some(dir);
-    }
-    out_dir
-        .ancestors()
-        .find(|dir| dir.join("CACHEDIR.TAG").is_file())
-        .map(Path::to_path_buf)
 }

@@ -37,7 +37,12 @@ pub struct Generated {
     pub synchronous: Vec<String>,
 }
 
-pub fn generate(manifest: &Manifest, settings: &Settings) -> Result<Generated, Vec<String>> {
+/// `package_path` is the package's directory relative to the template's.
+pub fn generate(
+    manifest: &Manifest,
+    settings: &Settings,
+    package_path: &str,
+) -> Result<Generated, Vec<String>> {
     let mut errors = Vec::new();
     check_settings_targets(manifest, settings, &mut errors);
     let mut generated = Generated {
@@ -65,7 +70,7 @@ pub fn generate(manifest: &Manifest, settings: &Settings) -> Result<Generated, V
                 .synchronous
                 .push(function_logical_id(&function.bin));
         }
-        add_function(&mut resources, function, &chosen);
+        add_function(&mut resources, function, &chosen, package_path);
     }
     for (pool, declarations) in pools(manifest) {
         let pool_settings = settings.pools.get(pool);
@@ -216,7 +221,12 @@ fn kms_key(key: &KmsKey) -> Node {
     }
 }
 
-fn add_function(resources: &mut Map, function: &Function, chosen: &FunctionSettings) {
+fn add_function(
+    resources: &mut Map,
+    function: &Function,
+    chosen: &FunctionSettings,
+    package_path: &str,
+) {
     let base = function_base(&function.bin);
     let id = function_logical_id(&function.bin);
     let role = format!("{base}Role");
@@ -249,6 +259,40 @@ fn add_function(resources: &mut Map, function: &Function, chosen: &FunctionSetti
             vec![statement("kms:Decrypt".into(), keys.into())],
         ));
     }
+    // Cognito invokes custom senders asynchronously: an event that still fails
+    // after Lambda's retries (a code the user never got) is kept, not dropped.
+    let synchronous = function
+        .declarations
+        .iter()
+        .all(|d| d.trigger.is_synchronous());
+    let dead_letters = (!synchronous).then(|| format!("{base}DeadLetterQueue"));
+    if let Some(queue) = &dead_letters {
+        policies.push(policy(
+            "send-dead-letters",
+            vec![statement("sqs:SendMessage".into(), get_att(queue, "Arn"))],
+        ));
+        resources.insert(
+            queue.clone(),
+            Map::new()
+                .with("Type", "AWS::SQS::Queue")
+                .with(
+                    "Metadata",
+                    Map::new().with(
+                        "checkov",
+                        checkov_skips(&[(
+                            "CKV_AWS_27",
+                            "Encrypted at rest with SQS-managed keys (SqsManagedSseEnabled), which need no KMS grant; the check looks for KmsMasterKeyId only",
+                        )]),
+                    ),
+                )
+                .with(
+                "Properties",
+                Map::new()
+                    .with("SqsManagedSseEnabled", true)
+                    .with("MessageRetentionPeriod", 1_209_600u32),
+            ),
+        );
+    }
     resources.insert(
         role.clone(),
         Map::new().with("Type", "AWS::IAM::Role").with(
@@ -274,56 +318,102 @@ fn add_function(resources: &mut Map, function: &Function, chosen: &FunctionSetti
     );
     resources.insert(
         log_group.clone(),
-        Map::new().with("Type", "AWS::Logs::LogGroup").with(
-            "Properties",
-            Map::new().with(
-                "RetentionInDays",
-                chosen.log_retention_days.unwrap_or_default(),
+        Map::new()
+            .with("Type", "AWS::Logs::LogGroup")
+            .with(
+                "Metadata",
+                Map::new().with(
+                    "checkov",
+                    checkov_skips(&[(
+                        "CKV_AWS_158",
+                        "CloudWatch Logs encrypts log data at rest; the handlers log no secrets. Set KmsKeyId in the overrides to use a customer managed key",
+                    )]),
+                ),
+            )
+            .with(
+                "Properties",
+                Map::new().with(
+                    "RetentionInDays",
+                    chosen.log_retention_days.unwrap_or_default(),
+                ),
             ),
-        ),
     );
     let architecture = chosen
         .architecture
         .clone()
         .unwrap_or(DEFAULT_ARCHITECTURE.into());
+    let mut skips = vec![
+        (
+            "CKV_AWS_117",
+            "The trigger reaches no private network; a VPC would add cold-start time against Cognito's 5-second limit. Set VpcConfig in the overrides if it needs one",
+        ),
+        (
+            "CKV_AWS_115",
+            "A concurrency limit makes Cognito fail sign-ups and sign-ins once reached. Set ReservedConcurrentExecutions in the overrides to cap it deliberately",
+        ),
+    ];
+    if synchronous {
+        skips.push((
+            "CKV_AWS_116",
+            "Cognito invokes this trigger synchronously and receives its errors; a dead-letter queue only holds failed asynchronous invocations",
+        ));
+    }
+    let mut properties = Map::new()
+        .with(
+            "Description",
+            format!(
+                "{} (fn {} in {})",
+                triggers.join(", "),
+                function.name,
+                function.location.file
+            ),
+        )
+        .with("Runtime", "provided.al2023")
+        .with("Handler", "bootstrap")
+        .with("Architectures", vec![architecture])
+        .with("MemorySize", chosen.memory_size.unwrap_or_default())
+        .with("Timeout", chosen.timeout.unwrap_or_default())
+        // cargo-lambda's output, relative to target/cognito/<package>/.
+        .with("Code", format!("../../lambda/{}/", function.bin))
+        .with("Role", get_att(&role, "Arn"))
+        .with(
+            "LoggingConfig",
+            Map::new().with("LogGroup", reference(&log_group)),
+        );
+    if let Some(queue) = &dead_letters {
+        properties.insert(
+            "DeadLetterConfig",
+            Map::new().with("TargetArn", get_att(queue, "Arn")),
+        );
+    }
+    let metadata = Map::new()
+        // `sam build` builds the binary with cargo-lambda, in the package
+        // (SAM reads the asset path in place of `Code`, which the AWS CLI's
+        // `cloudformation package` uploads as it is).
+        .with("BuildMethod", "rust-cargolambda")
+        .with(
+            "BuildProperties",
+            Map::new().with("Binary", function.bin.as_str()),
+        )
+        .with("aws:asset:path", package_path)
+        .with("aws:asset:property", "Code")
+        .with("checkov", checkov_skips(&skips));
     resources.insert(
         id,
         Map::new()
             .with("Type", "AWS::Lambda::Function")
-            .with(
-                // `sam build` builds the binary with cargo-lambda.
-                "Metadata",
-                Map::new().with("BuildMethod", "rust-cargolambda").with(
-                    "BuildProperties",
-                    Map::new().with("Binary", function.bin.as_str()),
-                ),
-            )
-            .with(
-                "Properties",
-                Map::new()
-                    .with(
-                        "Description",
-                        format!(
-                            "{} (fn {} in {})",
-                            triggers.join(", "),
-                            function.name,
-                            function.location.file
-                        ),
-                    )
-                    .with("Runtime", "provided.al2023")
-                    .with("Handler", "bootstrap")
-                    .with("Architectures", vec![architecture])
-                    .with("MemorySize", chosen.memory_size.unwrap_or_default())
-                    .with("Timeout", chosen.timeout.unwrap_or_default())
-                    // cargo-lambda's output, relative to target/cognito/<package>/.
-                    .with("Code", format!("../../lambda/{}/", function.bin))
-                    .with("Role", get_att(&role, "Arn"))
-                    .with(
-                        "LoggingConfig",
-                        Map::new().with("LogGroup", reference(&log_group)),
-                    ),
-            ),
+            .with("Metadata", metadata)
+            .with("Properties", properties),
     );
+}
+
+/// Checkov's `Metadata` entry that skips `checks`, each with its reason.
+fn checkov_skips(checks: &[(&str, &str)]) -> Map {
+    let skips: Vec<Node> = checks
+        .iter()
+        .map(|(id, comment)| Map::new().with("id", *id).with("comment", *comment).into())
+        .collect();
+    Map::new().with("skip", skips)
 }
 
 fn add_pool(

@@ -124,3 +124,31 @@ user_attributes!(
     CustomMessageRequest,
     CustomSenderRequest
 );
+
+/// Runs `handler` on `payload` the way the generated entrypoint does (the
+/// same decoding, error reports and panic catching, on a current-thread
+/// runtime), without a process: for fuzzing and quick tests of the whole path.
+pub fn dispatch<E, R, F, Fut>(handler: F, payload: &[u8]) -> Invocation
+where
+    E: serde::de::DeserializeOwned + serde::Serialize,
+    F: Fn(E) -> Fut,
+    Fut: std::future::Future<Output = R>,
+    R: crate::handler::HandlerOutput<E>,
+{
+    let Ok(payload) = std::str::from_utf8(payload) else {
+        return Invocation::Error {
+            error_type: "InvalidEvent".into(),
+            error_message: "Invalid event: not UTF-8".into(),
+        };
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a current-thread runtime starts");
+    match runtime.block_on(crate::entry::invoke(&handler, payload)) {
+        Ok(event) => Invocation::Response(serde_json::to_vec(&event).expect("events serialize")),
+        Err(diagnostic) => Invocation::Error {
+            error_type: diagnostic.error_type,
+            error_message: diagnostic.error_message,
+        },
+    }
+}
