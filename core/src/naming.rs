@@ -59,3 +59,59 @@ mod tests {
         assert_eq!(function_base("a__b"), "AB");
     }
 }
+
+/// How a declaration names an existing pool.
+#[derive(Debug, PartialEq, Eq)]
+pub enum PoolReference<'a> {
+    /// `arn:<partition>:cognito-idp:<region>:<account>:userpool/<id>`
+    Arn { id: &'a str },
+    /// `<region>_<suffix>`, e.g. `us-east-1_AbC123`: unambiguous.
+    Id(&'a str),
+    /// Anything else: a name, which need not be unique in an account.
+    Name(&'a str),
+}
+
+pub fn pool_reference(pool: &str) -> PoolReference<'_> {
+    if let Some(id) = pool
+        .strip_prefix("arn:")
+        .and_then(|rest| rest.rsplit_once(":userpool/"))
+        .map(|(_, id)| id)
+    {
+        return PoolReference::Arn { id };
+    }
+    let is_id = pool.split_once('_').is_some_and(|(region, suffix)| {
+        region.split('-').count() >= 3
+            && region
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && !suffix.is_empty()
+            && suffix.chars().all(|c| c.is_ascii_alphanumeric())
+    });
+    if is_id {
+        PoolReference::Id(pool)
+    } else {
+        PoolReference::Name(pool)
+    }
+}
+
+#[cfg(test)]
+mod reference_tests {
+    use super::*;
+
+    #[test]
+    fn ids_arns_and_names() {
+        assert_eq!(
+            pool_reference("us-east-1_AbC123"),
+            PoolReference::Id("us-east-1_AbC123")
+        );
+        assert_eq!(
+            pool_reference("arn:aws:cognito-idp:eu-west-1:111111111111:userpool/eu-west-1_X1"),
+            PoolReference::Arn { id: "eu-west-1_X1" }
+        );
+        assert_eq!(
+            pool_reference("legacy-user-pool"),
+            PoolReference::Name("legacy-user-pool")
+        );
+        assert_eq!(pool_reference("my_pool"), PoolReference::Name("my_pool"));
+    }
+}

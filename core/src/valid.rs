@@ -67,6 +67,17 @@ pub fn check_function(declarations: &[Declaration], errors: &mut Errors) {
 fn check_pool_name(declaration: &Declaration, errors: &mut Errors) {
     let pool = &declaration.pool;
     let name = pool.value.as_str();
+    if name.starts_with("arn:") {
+        let problem = if !declaration.existing() {
+            Some("a pool the stack creates is named, not given by ARN: use its name, or add `existing = true` to attach to the pool with this ARN".to_owned())
+        } else {
+            check_pool_arn(name).err()
+        };
+        if let Some(problem) = problem {
+            errors.error(pool.span, problem);
+        }
+        return;
+    }
     if name.is_empty() {
         errors.error(
             pool.span,
@@ -97,6 +108,28 @@ fn check_pool_name(declaration: &Declaration, errors: &mut Errors) {
             "the pool name needs at least one ASCII letter or digit: its logical ID `CognitoUserPool<Name>` keeps only those",
         );
     }
+}
+
+/// Checks `arn:<partition>:cognito-idp:<region>:<12-digit account>:userpool/<pool id>`.
+pub fn check_pool_arn(arn: &str) -> Result<(), String> {
+    let expected = "expected `arn:aws:cognito-idp:<region>:<account>:userpool/<region>_<id>`";
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let [_, partition, service, region, account, resource] = parts[..] else {
+        return Err(format!("malformed user pool ARN: {expected}"));
+    };
+    let id = resource.strip_prefix("userpool/").unwrap_or_default();
+    let id_ok = id.split_once('_').is_some_and(|(r, rest)| {
+        r == region && !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric())
+    });
+    if !partition.starts_with("aws")
+        || service != "cognito-idp"
+        || account.len() != 12
+        || !account.chars().all(|c| c.is_ascii_digit())
+        || !id_ok
+    {
+        return Err(format!("malformed user pool ARN `{arn}`: {expected}"));
+    }
+    Ok(())
 }
 
 /// `[\w\s+=,.@-]`, the pool name pattern of the Serverless Framework (with
@@ -339,6 +372,20 @@ mod tests {
         assert_eq!(errors.len(), 1);
         assert!(
             errors[0].contains("asks for V1_0, an earlier one for V2_0"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn existing_pools_may_be_given_by_arn() {
+        let arn = "arn:aws:cognito-idp:eu-west-1:111111111111:userpool/eu-west-1_AbC123";
+        assert!(check(&[quote!(pool = #arn, trigger = PreSignUp, existing = true)]).is_empty());
+        let errors = check(&[quote!(pool = #arn, trigger = PreSignUp)]);
+        assert!(errors[0].contains("add `existing = true`"), "{errors:?}");
+        let bad = "arn:aws:cognito-idp:eu-west-1:1111:userpool/eu-west-1_AbC123";
+        let errors = check(&[quote!(pool = #bad, trigger = PreSignUp, existing = true)]);
+        assert!(
+            errors[0].starts_with("malformed user pool ARN"),
             "{errors:?}"
         );
     }

@@ -15,6 +15,7 @@
 //! Functions answer to their template logical ID (`PreSignUpLambdaFunction`)
 //! and to their binary's name (`pre_sign_up`).
 
+pub mod emulator;
 mod package;
 mod server;
 

@@ -5,15 +5,11 @@
 //! cognito-local is installed by .ci/run (`npm ci --prefix tests/e2e`); without
 //! it this test fails, it is never skipped.
 
-use cognito_trigger::testing::http::call;
+use cognito_trigger_local::emulator::CognitoLocal;
 use cognito_trigger_local::{Record, Server, cognito_local_config, functions_in};
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
-use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// cognito-local fixes every code it sends to this (its `CODE` variable).
 const CODE: &str = "123456";
@@ -22,136 +18,15 @@ fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// cognito-local, started in a fresh directory; killed when dropped.
-struct CognitoLocal {
-    child: Child,
-    port: u16,
-    output: Arc<Mutex<String>>,
-}
-
-impl CognitoLocal {
-    fn start(config: &Value) -> CognitoLocal {
-        let start = workspace().join("tests/e2e/node_modules/cognito-local/lib/bin/start.js");
-        assert!(
-            start.is_file(),
-            "cognito-local is not installed at {}: run `npm ci --prefix tests/e2e` (.ci/run does)",
-            start.display()
-        );
-        let dir = workspace().join(format!("target/tests/cognito-local-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join(".cognito")).unwrap();
-        std::fs::write(dir.join(".cognito/config.json"), config.to_string()).unwrap();
-        let port = free_port();
-        let mut child = Command::new("node")
-            .arg(start)
-            .current_dir(&dir)
-            .env("HOST", "127.0.0.1")
-            .env("PORT", port.to_string())
-            .env("CODE", CODE)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("node runs");
-        let output = Arc::new(Mutex::new(String::new()));
-        let sink = Arc::clone(&output);
-        let stdout = child.stdout.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let mut output = sink.lock().unwrap();
-                output.push_str(&strip_colours(&line));
-                output.push('\n');
-            }
-        });
-        let cognito = CognitoLocal {
-            child,
-            port,
-            output,
-        };
-        let started = Instant::now();
-        while call(address(port), "GET", "/health", &[], b"").is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(30),
-                "cognito-local did not start on 127.0.0.1:{port}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        cognito
-    }
-
-    /// Calls a Cognito API action: (HTTP status, response body).
-    fn call(&self, action: &str, body: Value) -> (u16, Value) {
-        let target = format!("AWSCognitoIdentityProviderService.{action}");
-        let headers = [
-            ("Content-Type", "application/x-amz-json-1.1"),
-            ("X-Amz-Target", target.as_str()),
-        ];
-        let response = call(
-            address(self.port),
-            "POST",
-            "/",
-            &headers,
-            body.to_string().as_bytes(),
-        )
-        .expect("cognito-local answers");
-        (
-            response.status,
-            serde_json::from_slice(&response.body).unwrap_or(Value::Null),
-        )
-    }
-
-    fn ok(&self, action: &str, body: Value) -> Value {
-        let (status, response) = self.call(action, body);
-        assert_eq!(status, 200, "{action}: {response}");
-        response
-    }
-
-    /// Waits until cognito-local has printed `text` (how it "sends" messages).
-    fn printed(&self, text: &str) -> bool {
-        let started = Instant::now();
-        while started.elapsed() < Duration::from_secs(10) {
-            if self.output.lock().unwrap().contains(text) {
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        false
-    }
-}
-
-impl Drop for CognitoLocal {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn address(port: u16) -> SocketAddr {
-    SocketAddr::from(([127, 0, 0, 1], port))
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn strip_colours(line: &str) -> String {
-    let mut out = String::new();
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        if c == '\x1b' {
-            for c in chars.by_ref() {
-                if c.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
+fn start_cognito_local(config: &Value) -> CognitoLocal {
+    let workspace = workspace();
+    CognitoLocal::start(
+        &workspace.join("tests/e2e/node_modules/cognito-local/lib/bin/start.js"),
+        &workspace.join(format!("target/tests/cognito-local-{}", std::process::id())),
+        config,
+        Some(CODE),
+    )
+    .unwrap()
 }
 
 /// The claims of a JWT, unverified: the middle segment, base64url-decoded.
@@ -195,14 +70,16 @@ fn sign_up_and_sign_in_flows_run_the_triggers() {
     .unwrap();
     let server = Server::start(functions.clone(), 0).unwrap();
     let config = cognito_local_config(&functions, &format!("http://{}", server.address())).unwrap();
-    let cognito = CognitoLocal::start(&config);
+    let cognito = start_cognito_local(&config);
+    let ok = |action: &str, body: Value| cognito.ok(action, &body).unwrap();
+    let call = |action: &str, body: Value| cognito.call(action, &body).unwrap();
 
-    let pool = cognito.ok(
+    let pool = ok(
         "CreateUserPool",
         json!({"PoolName": "AppPool", "AutoVerifiedAttributes": ["email"]}),
     );
     let pool_id = pool["UserPool"]["Id"].as_str().unwrap().to_owned();
-    let client = cognito.ok(
+    let client = ok(
         "CreateUserPoolClient",
         json!({"UserPoolId": pool_id, "ClientName": "web"}),
     );
@@ -211,13 +88,13 @@ fn sign_up_and_sign_in_flows_run_the_triggers() {
         .unwrap()
         .to_owned();
     let sign_up = |email: &str| {
-        cognito.call(
+        call(
             "SignUp",
             json!({"ClientId": client_id, "Username": email, "Password": "Passw0rd!", "UserAttributes": [{"Name": "email", "Value": email}]}),
         )
     };
     let users_with = |email: &str| {
-        let users = cognito.ok("ListUsers", json!({"UserPoolId": pool_id}));
+        let users = ok("ListUsers", json!({"UserPoolId": pool_id}));
         users["Users"]
             .as_array()
             .unwrap()
@@ -232,7 +109,7 @@ fn sign_up_and_sign_in_flows_run_the_triggers() {
             .count()
     };
     let sign_in = |email: &str, password: &str| {
-        cognito.call(
+        call(
             "InitiateAuth",
             json!({"ClientId": client_id, "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": email, "PASSWORD": password}}),
         )
@@ -278,12 +155,15 @@ fn sign_up_and_sign_in_flows_run_the_triggers() {
         (200, &json!(false)),
         "{signed_up}"
     );
-    assert!(cognito.printed(&format!("Welcome! Your confirmation code is {CODE}.")));
+    assert!(cognito.printed(
+        &format!("Welcome! Your confirmation code is {CODE}."),
+        Duration::from_secs(10)
+    ));
     assert_eq!(
         invoked(&server.records(), "CustomMessage_SignUp"),
         messages_before + 1
     );
-    cognito.ok(
+    ok(
         "ConfirmSignUp",
         json!({"ClientId": client_id, "Username": "bob@example.com", "ConfirmationCode": CODE}),
     );
@@ -310,12 +190,15 @@ fn sign_up_and_sign_in_flows_run_the_triggers() {
     );
 
     // Forgot-password fires CustomMessage_ForgotPassword, then PostConfirmation.
-    cognito.ok(
+    ok(
         "ForgotPassword",
         json!({"ClientId": client_id, "Username": "bob@example.com"}),
     );
-    assert!(cognito.printed(&format!("Your password reset code is {CODE}.")));
-    cognito.ok(
+    assert!(cognito.printed(
+        &format!("Your password reset code is {CODE}."),
+        Duration::from_secs(10)
+    ));
+    ok(
         "ConfirmForgotPassword",
         json!({"ClientId": client_id, "Username": "bob@example.com", "ConfirmationCode": CODE, "Password": "N3w-Passw0rd!"}),
     );
@@ -334,7 +217,7 @@ fn sign_up_and_sign_in_flows_run_the_triggers() {
     let access_token = signed_in["AuthenticationResult"]["AccessToken"]
         .as_str()
         .unwrap();
-    let updated = cognito.ok(
+    let updated = ok(
         "UpdateUserAttributes",
         json!({"AccessToken": access_token, "UserAttributes": [{"Name": "email", "Value": "robert@example.com"}]}),
     );

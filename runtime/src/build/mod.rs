@@ -67,7 +67,9 @@
 //! have no dangling reference and no circular dependency.
 
 mod cargo;
+mod existing;
 mod graph;
+mod lambda;
 mod node;
 mod overrides;
 mod paths;
@@ -192,12 +194,7 @@ fn generate_for(dir: &Path, package: cargo::Package, template_dir: &Path) -> Res
     let template = if blocked {
         None
     } else {
-        match template(
-            dir,
-            &manifest,
-            &settings,
-            &paths::relative(template_dir, dir),
-        ) {
+        match template(dir, &manifest, &settings, template_dir) {
             Ok(template) => Some(template),
             Err(error) => {
                 errors.extend(error.messages);
@@ -215,9 +212,16 @@ fn template(
     dir: &Path,
     manifest: &Manifest,
     settings: &settings::Settings,
-    package_path: &str,
+    template_dir: &Path,
 ) -> Result<Template, Error> {
-    let mut generated = template::generate(manifest, settings, package_path)?;
+    // The attach crate sits beside this one in the source tree.
+    let attach = Path::new(env!("CARGO_MANIFEST_DIR")).join("../attach");
+    let attach_path = attach
+        .join("Cargo.toml")
+        .is_file()
+        .then(|| paths::relative(template_dir, &attach));
+    let package_path = paths::relative(template_dir, dir);
+    let mut generated = template::generate(manifest, settings, &package_path, attach_path)?;
     if let Some(file) = &settings.overrides {
         let text = std::fs::read_to_string(dir.join(file)).map_err(|e| {
             format!("cannot read the overrides file {file} (package.metadata.cognito-trigger.overrides): {e}")

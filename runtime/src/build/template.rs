@@ -3,6 +3,8 @@
 //! `AWS::Lambda::Function` with a logging-only role and its log group, and per
 //! (pool, function) an `AWS::Lambda::Permission` for Cognito.
 
+use super::existing;
+use super::lambda::{Lambda, TRIGGER_SKIPS, policy, statement};
 use super::node::{Map, Node, get_att, reference, sub};
 use super::settings::{FunctionSettings, PoolSettings, Settings};
 use cognito_trigger_core::manifest::{Declared, Function, Manifest};
@@ -38,10 +40,13 @@ pub struct Generated {
 }
 
 /// `package_path` is the package's directory relative to the template's.
+/// `attach_path` is the `attach/` crate's, for the existing-pool custom
+/// resource, when it is at hand.
 pub fn generate(
     manifest: &Manifest,
     settings: &Settings,
     package_path: &str,
+    attach_path: Option<String>,
 ) -> Result<Generated, Vec<String>> {
     let mut errors = Vec::new();
     check_settings_targets(manifest, settings, &mut errors);
@@ -83,6 +88,8 @@ pub fn generate(
             pool_settings,
         );
     }
+    let mut parameters = Map::new();
+    existing::add_attachments(&mut resources, &mut parameters, manifest, attach_path);
     resources.sort();
     outputs.sort();
     generated.template = Map::new()
@@ -103,7 +110,11 @@ pub fn generate(
                 Map::new().with("config", Map::new().with("ignore_checks", vec!["W3002"])),
             ),
         )
-        .with("Resources", resources);
+        ;
+    if !parameters.is_empty() {
+        generated.template.insert("Parameters", parameters);
+    }
+    generated.template.insert("Resources", resources);
     if !outputs.is_empty() {
         generated.template.insert("Outputs", outputs);
     }
@@ -194,27 +205,7 @@ fn timeout_problem(function: &Function, chosen: &FunctionSettings) -> Option<Str
     })
 }
 
-fn statement(action: Node, resource: Node) -> Node {
-    Map::new()
-        .with("Effect", "Allow")
-        .with("Action", action)
-        .with("Resource", resource)
-        .into()
-}
-
-fn policy(name: &str, statements: Vec<Node>) -> Node {
-    Map::new()
-        .with("PolicyName", name)
-        .with(
-            "PolicyDocument",
-            Map::new()
-                .with("Version", "2012-10-17")
-                .with("Statement", statements),
-        )
-        .into()
-}
-
-fn kms_key(key: &KmsKey) -> Node {
+pub fn kms_key(key: &KmsKey) -> Node {
     match key {
         KmsKey::Arn(arn) => arn.as_str().into(),
         KmsKey::GetAtt { resource } => get_att(resource, "Arn"),
@@ -227,23 +218,12 @@ fn add_function(
     chosen: &FunctionSettings,
     package_path: &str,
 ) {
-    let base = function_base(&function.bin);
-    let id = function_logical_id(&function.bin);
-    let role = format!("{base}Role");
-    let log_group = format!("{base}LogGroup");
     let triggers: Vec<String> = function
         .declarations
         .iter()
         .map(|d| format!("{} on {}", d.trigger, d.pool))
         .collect();
-
-    let mut policies = vec![policy(
-        "write-logs",
-        vec![statement(
-            vec!["logs:CreateLogStream", "logs:PutLogEvents"].into(),
-            get_att(&log_group, "Arn"),
-        )],
-    )];
+    let mut policies = Vec::new();
     // A custom sender decrypts the codes Cognito encrypts with the pool's key.
     let mut keys: Vec<&KmsKey> = function
         .declarations
@@ -261,159 +241,39 @@ fn add_function(
     }
     // Cognito invokes custom senders asynchronously: an event that still fails
     // after Lambda's retries (a code the user never got) is kept, not dropped.
-    let synchronous = function
+    let asynchronous = function
         .declarations
         .iter()
-        .all(|d| d.trigger.is_synchronous());
-    let dead_letters = (!synchronous).then(|| format!("{base}DeadLetterQueue"));
-    if let Some(queue) = &dead_letters {
-        policies.push(policy(
-            "send-dead-letters",
-            vec![statement("sqs:SendMessage".into(), get_att(queue, "Arn"))],
-        ));
-        resources.insert(
-            queue.clone(),
-            Map::new()
-                .with("Type", "AWS::SQS::Queue")
-                .with(
-                    "Metadata",
-                    Map::new().with(
-                        "checkov",
-                        checkov_skips(&[(
-                            "CKV_AWS_27",
-                            "Encrypted at rest with SQS-managed keys (SqsManagedSseEnabled), which need no KMS grant; the check looks for KmsMasterKeyId only",
-                        )]),
-                    ),
-                )
-                .with(
-                "Properties",
-                Map::new()
-                    .with("SqsManagedSseEnabled", true)
-                    .with("MessageRetentionPeriod", 1_209_600u32),
-            ),
-        );
-    }
-    resources.insert(
-        role.clone(),
-        Map::new().with("Type", "AWS::IAM::Role").with(
-            "Properties",
-            Map::new()
-                .with(
-                    "AssumeRolePolicyDocument",
-                    Map::new().with("Version", "2012-10-17").with(
-                        "Statement",
-                        vec![Node::from(
-                            Map::new()
-                                .with("Effect", "Allow")
-                                .with(
-                                    "Principal",
-                                    Map::new().with("Service", "lambda.amazonaws.com"),
-                                )
-                                .with("Action", "sts:AssumeRole"),
-                        )],
-                    ),
-                )
-                .with("Policies", policies),
-        ),
-    );
-    resources.insert(
-        log_group.clone(),
-        Map::new()
-            .with("Type", "AWS::Logs::LogGroup")
-            .with(
-                "Metadata",
-                Map::new().with(
-                    "checkov",
-                    checkov_skips(&[(
-                        "CKV_AWS_158",
-                        "CloudWatch Logs encrypts log data at rest; the handlers log no secrets. Set KmsKeyId in the overrides to use a customer managed key",
-                    )]),
-                ),
-            )
-            .with(
-                "Properties",
-                Map::new().with(
-                    "RetentionInDays",
-                    chosen.log_retention_days.unwrap_or_default(),
-                ),
-            ),
-    );
-    let architecture = chosen
-        .architecture
-        .clone()
-        .unwrap_or(DEFAULT_ARCHITECTURE.into());
-    let mut skips = vec![
-        (
-            "CKV_AWS_117",
-            "The trigger reaches no private network; a VPC would add cold-start time against Cognito's 5-second limit. Set VpcConfig in the overrides if it needs one",
-        ),
-        (
-            "CKV_AWS_115",
-            "A concurrency limit makes Cognito fail sign-ups and sign-ins once reached. Set ReservedConcurrentExecutions in the overrides to cap it deliberately",
-        ),
-    ];
-    if synchronous {
+        .any(|d| !d.trigger.is_synchronous());
+    let mut skips = TRIGGER_SKIPS.to_vec();
+    if !asynchronous {
         skips.push((
             "CKV_AWS_116",
             "Cognito invokes this trigger synchronously and receives its errors; a dead-letter queue only holds failed asynchronous invocations",
         ));
     }
-    let mut properties = Map::new()
-        .with(
-            "Description",
-            format!(
-                "{} (fn {} in {})",
-                triggers.join(", "),
-                function.name,
-                function.location.file
-            ),
-        )
-        .with("Runtime", "provided.al2023")
-        .with("Handler", "bootstrap")
-        .with("Architectures", vec![architecture])
-        .with("MemorySize", chosen.memory_size.unwrap_or_default())
-        .with("Timeout", chosen.timeout.unwrap_or_default())
-        // cargo-lambda's output, relative to target/cognito/<package>/.
-        .with("Code", format!("../../lambda/{}/", function.bin))
-        .with("Role", get_att(&role, "Arn"))
-        .with(
-            "LoggingConfig",
-            Map::new().with("LogGroup", reference(&log_group)),
-        );
-    if let Some(queue) = &dead_letters {
-        properties.insert(
-            "DeadLetterConfig",
-            Map::new().with("TargetArn", get_att(queue, "Arn")),
-        );
+    Lambda {
+        base: function_base(&function.bin),
+        bin: &function.bin,
+        description: format!(
+            "{} (fn {} in {})",
+            triggers.join(", "),
+            function.name,
+            function.location.file
+        ),
+        architecture: chosen
+            .architecture
+            .clone()
+            .unwrap_or(DEFAULT_ARCHITECTURE.into()),
+        memory_size: chosen.memory_size.unwrap_or_default(),
+        timeout: chosen.timeout.unwrap_or_default(),
+        log_retention_days: chosen.log_retention_days.unwrap_or_default(),
+        policies,
+        package_path: Some(package_path.to_owned()),
+        asynchronous,
+        skips,
     }
-    let metadata = Map::new()
-        // `sam build` builds the binary with cargo-lambda, in the package
-        // (SAM reads the asset path in place of `Code`, which the AWS CLI's
-        // `cloudformation package` uploads as it is).
-        .with("BuildMethod", "rust-cargolambda")
-        .with(
-            "BuildProperties",
-            Map::new().with("Binary", function.bin.as_str()),
-        )
-        .with("aws:asset:path", package_path)
-        .with("aws:asset:property", "Code")
-        .with("checkov", checkov_skips(&skips));
-    resources.insert(
-        id,
-        Map::new()
-            .with("Type", "AWS::Lambda::Function")
-            .with("Metadata", metadata)
-            .with("Properties", properties),
-    );
-}
-
-/// Checkov's `Metadata` entry that skips `checks`, each with its reason.
-fn checkov_skips(checks: &[(&str, &str)]) -> Map {
-    let skips: Vec<Node> = checks
-        .iter()
-        .map(|(id, comment)| Map::new().with("id", *id).with("comment", *comment).into())
-        .collect();
-    Map::new().with("skip", skips)
+    .add_to(resources);
 }
 
 fn add_pool(

@@ -1,0 +1,157 @@
+//! cognito-local, the Cognito emulator, run as a child process on 127.0.0.1
+//! for tests: its Cognito JSON API, and the messages it "sends", which it
+//! prints. Killed when dropped.
+
+use cognito_trigger::testing::http::call;
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::net::{SocketAddr, TcpListener};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub struct CognitoLocal {
+    child: Child,
+    address: SocketAddr,
+    output: Arc<Mutex<String>>,
+}
+
+impl CognitoLocal {
+    /// Starts `start_js` (cognito-local's `lib/bin/start.js`) with `dir` as
+    /// its state directory (emptied first) and `config` as its
+    /// `.cognito/config.json`; `code`, if given, is every code it sends.
+    pub fn start(
+        start_js: &Path,
+        dir: &Path,
+        config: &Value,
+        code: Option<&str>,
+    ) -> Result<Self, String> {
+        if !start_js.is_file() {
+            return Err(format!(
+                "cognito-local is not installed at {}: run `npm ci --prefix tests/e2e` (.ci/run does)",
+                start_js.display()
+            ));
+        }
+        let _ = std::fs::remove_dir_all(dir);
+        std::fs::create_dir_all(dir.join(".cognito")).map_err(|e| e.to_string())?;
+        std::fs::write(dir.join(".cognito/config.json"), config.to_string())
+            .map_err(|e| e.to_string())?;
+        let port = free_port().map_err(|e| e.to_string())?;
+        let mut command = Command::new("node");
+        command
+            .arg(start_js)
+            .current_dir(dir)
+            .env("HOST", "127.0.0.1")
+            .env("PORT", port.to_string())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        if let Some(code) = code {
+            command.env("CODE", code);
+        }
+        let mut child = command
+            .spawn()
+            .map_err(|e| format!("cannot run node: {e}"))?;
+        let output = Arc::new(Mutex::new(String::new()));
+        let sink = Arc::clone(&output);
+        let stdout = child.stdout.take().expect("piped");
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let mut output = sink.lock().expect("not poisoned");
+                output.push_str(&strip_colours(&line));
+                output.push('\n');
+            }
+        });
+        let emulator = CognitoLocal {
+            child,
+            address: SocketAddr::from(([127, 0, 0, 1], port)),
+            output,
+        };
+        let started = Instant::now();
+        while call(emulator.address, "GET", "/health", &[], b"").is_err() {
+            if started.elapsed() > Duration::from_secs(30) {
+                return Err(format!(
+                    "cognito-local did not start on {}",
+                    emulator.address
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok(emulator)
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// Calls a Cognito API action: (HTTP status, response body).
+    pub fn call(&self, action: &str, body: &Value) -> Result<(u16, Value), String> {
+        let target = format!("AWSCognitoIdentityProviderService.{action}");
+        let headers = [
+            ("Content-Type", "application/x-amz-json-1.1"),
+            ("X-Amz-Target", target.as_str()),
+        ];
+        let response = call(
+            self.address,
+            "POST",
+            "/",
+            &headers,
+            body.to_string().as_bytes(),
+        )
+        .map_err(|e| format!("{action}: {e}"))?;
+        Ok((
+            response.status,
+            serde_json::from_slice(&response.body).unwrap_or(Value::Null),
+        ))
+    }
+
+    /// Calls `action` and returns its answer, or an error unless it is a 200.
+    pub fn ok(&self, action: &str, body: &Value) -> Result<Value, String> {
+        match self.call(action, body)? {
+            (200, answer) => Ok(answer),
+            (status, answer) => Err(format!("{action}: {status} {answer}")),
+        }
+    }
+
+    /// Waits up to `within` for cognito-local to print `text`.
+    pub fn printed(&self, text: &str, within: Duration) -> bool {
+        let started = Instant::now();
+        while started.elapsed() < within {
+            if self.output.lock().expect("not poisoned").contains(text) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+}
+
+impl Drop for CognitoLocal {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A port free on 127.0.0.1 now.
+pub fn free_port() -> std::io::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// Its log lines without their terminal colours.
+fn strip_colours(line: &str) -> String {
+    let mut out = String::new();
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
