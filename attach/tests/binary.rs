@@ -1,0 +1,74 @@
+//! The built custom resource function, run as Lambda runs it (through the
+//! harness's loopback runtime API): it answers CloudFormation at the
+//! response URL, and refuses what is not a custom resource request.
+
+use cognito_trigger::testing::http::{read_request, write_response};
+use cognito_trigger::testing::{Invocation, LambdaProcess};
+use serde_json::{Value, json};
+use std::io::BufReader;
+use std::net::TcpListener;
+use std::sync::mpsc;
+use std::time::Duration;
+
+fn function() -> LambdaProcess {
+    LambdaProcess::new(env!("CARGO_BIN_EXE_cognito-trigger-attach"), "attach")
+        .timeout(Duration::from_secs(30))
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+}
+
+#[test]
+fn a_rollback_delete_is_answered_at_the_response_url() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!(
+        "http://{}/signed?X-Amz-Signature=abc",
+        listener.local_addr().unwrap()
+    );
+    let (sender, received) = mpsc::channel();
+    std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut writer = stream.try_clone().unwrap();
+        let request = read_request(&mut BufReader::new(stream)).unwrap().unwrap();
+        write_response(&mut writer, 200, &[], b"").unwrap();
+        sender.send(request).unwrap();
+    });
+    let event = json!({
+        "RequestType": "Delete",
+        "ResponseURL": url,
+        "StackId": "arn:aws:cloudformation:us-east-1:123456789012:stack/s/1",
+        "RequestId": "r-1",
+        "ResourceType": "Custom::CognitoTriggerAttachment",
+        "LogicalResourceId": "UsersAttachment",
+        "PhysicalResourceId": "failed-create",
+        "ResourceProperties": {"ServiceToken": "x"}
+    });
+    let mut function = function();
+    let outcome = function.invoke(event.to_string().as_bytes()).unwrap();
+    assert_eq!(outcome, Invocation::Response(b"null".to_vec()));
+    let put = received.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert_eq!(
+        (put.method.as_str(), put.path.as_str()),
+        ("PUT", "/signed?X-Amz-Signature=abc")
+    );
+    let body: Value = serde_json::from_slice(&put.body).unwrap();
+    assert_eq!(body["Status"], "SUCCESS");
+    assert_eq!(body["PhysicalResourceId"], "failed-create");
+    assert_eq!(body["RequestId"], "r-1");
+}
+
+#[test]
+fn other_events_are_refused() {
+    let mut function = function();
+    let Invocation::Error { error_message, .. } = function
+        .invoke(br#"{"triggerSource": "PreSignUp_SignUp"}"#)
+        .unwrap()
+    else {
+        panic!("refused");
+    };
+    assert!(
+        error_message.starts_with("not a CloudFormation custom resource request"),
+        "{error_message}"
+    );
+}
