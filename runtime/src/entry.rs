@@ -8,6 +8,7 @@ use crate::handler::{HandlerEvent, HandlerOutput};
 use crate::{Error, Setup};
 use lambda_runtime::{Diagnostic, LambdaEvent};
 use serde::de::DeserializeOwned;
+use serde_json::error::Category;
 use serde_json::value::RawValue;
 use std::any::Any;
 use std::future::Future;
@@ -95,9 +96,9 @@ where
     Fut: Future<Output = R>,
     R: HandlerOutput<E>,
 {
-    let event = decode::<E>(payload).map_err(|message| {
-        tracing::error!(%message, "invalid event");
-        diagnostic("InvalidEvent", format!("Invalid event: {message}"))
+    let event = decode::<E>(payload).map_err(|malformed| {
+        tracing::error!(detail = %malformed.detail, "invalid event");
+        diagnostic("InvalidEvent", malformed.user_message)
     })?;
     match CatchPanic(Box::pin(handler(event))).await {
         Ok(output) => output.into_result().map_err(report),
@@ -108,15 +109,53 @@ where
     }
 }
 
+/// An event that did not parse: what the log gets, and what the user sees.
+pub(crate) struct Malformed {
+    /// serde_json's whole message, with the offending value.
+    pub detail: String,
+    /// The field at fault and what it should be, never the value: Cognito
+    /// shows this to the user, and an event carries what users must not see
+    /// (a challenge's answer, another attribute).
+    pub user_message: String,
+}
+
 /// Parses the fast way; on failure, parses again to name the field at fault.
-pub(crate) fn decode<E: DeserializeOwned>(payload: &str) -> Result<E, String> {
+pub(crate) fn decode<E: DeserializeOwned>(payload: &str) -> Result<E, Malformed> {
     serde_json::from_str(payload).map_err(|error| {
         let deserializer = &mut serde_json::Deserializer::from_str(payload);
-        match serde_path_to_error::deserialize::<_, E>(deserializer) {
-            Err(located) if located.path().to_string() != "." => {
-                format!("{}: {}", located.path(), located.inner())
+        let path = match serde_path_to_error::deserialize::<_, E>(deserializer) {
+            Err(located) if located.path().to_string() != "." => Some(located.path().to_string()),
+            _ => None,
+        };
+        let at = path
+            .as_deref()
+            .map_or(String::new(), |p| format!(" at {p}"));
+        let message = error.to_string();
+        // serde_json ends its messages with the position.
+        let problem = message.split(" at line ").next().unwrap_or_default();
+        let user_message = match error.classify() {
+            Category::Eof => "Invalid event: the JSON ends too soon".to_owned(),
+            Category::Syntax | Category::Io => format!(
+                "Invalid event: malformed JSON at line {} column {}",
+                error.line(),
+                error.column()
+            ),
+            // "missing field `x`" names a field; "invalid type: integer `5`,
+            // expected a string" keeps only what was expected.
+            Category::Data if problem.starts_with("missing field") => {
+                format!("Invalid event{at}: {problem}")
             }
-            _ => error.to_string(),
+            Category::Data => match problem.split_once(", expected ") {
+                Some((_, expected)) => format!("Invalid event{at}: expected {expected}"),
+                None => format!("Invalid event{at}"),
+            },
+        };
+        Malformed {
+            detail: format!(
+                "{}{message}",
+                path.map_or(String::new(), |p| format!("{p}: "))
+            ),
+            user_message,
         }
     })
 }
@@ -239,9 +278,7 @@ mod tests {
         let error = run(&EVENT.replace(r#"{"email":"jane@example.com"}"#, "5")).unwrap_err();
         assert_eq!(error.error_type, "InvalidEvent");
         assert!(
-            error
-                .error_message
-                .starts_with("Invalid event: request.userAttributes: invalid type: integer `5`"),
+            error.error_message == "Invalid event at request.userAttributes: expected a map",
             "{}",
             error.error_message
         );

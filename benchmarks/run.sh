@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# Issue 6's figures, each against the hand-written baseline built and
+# measured in the same run. BENCHMARKS.md records and explains them.
+#
+#   benchmarks/run.sh [process]  binary size, dependency count, cold start, throughput
+#   benchmarks/run.sh events     event path per trigger: ns per event, ratios to the baseline
+#   benchmarks/run.sh all        both
+#
+# Environment: ROUNDS (21) throughput runs per binary, INVOCATIONS (5000) per
+# run, COLD_ROUNDS (101) cold starts per binary, EVENT_ROUNDS (15) short runs
+# of each event-path bench. Many short rounds, alternating, rather than a few
+# long ones: on a shared machine the speed drifts, and a ratio only holds
+# between runs made close together. Builds go to $CARGO_TARGET_DIR (default
+# target/bench) at a lower priority; the measurements run at normal priority.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target/bench}"
+ROUNDS="${ROUNDS:-21}"
+INVOCATIONS="${INVOCATIONS:-5000}"
+COLD_ROUNDS="${COLD_ROUNDS:-101}"
+EVENT_ROUNDS="${EVENT_ROUNDS:-15}"
+release="$CARGO_TARGET_DIR/release"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+whole() { median | xargs printf '%.0f'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+# The median over rounds of file1's value over file2's, line by line.
+median_ratio() { paste "$1" "$2" | awk '{ print $1 / $2 }' | median | xargs printf '%.2f'; }
+
+machine() {
+    echo "machine: $(nproc) cores,$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2), load $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# The prescribed count (a crate reached twice also counts its "(*)" line),
+# then distinct crates.
+dependencies() { cargo tree -q -e normal --prefix none -p "$1" | sort -u | wc -l; }
+crates() { cargo tree -q -e normal --prefix none -p "$1" | sed 's/ (\*)$//; s/ (\/.*)$//' | sort -u; }
+
+process() {
+    machine
+    nice -n 10 cargo build --release -p cognito-trigger-benchmarks --bins
+
+    local baseline toolkit
+    baseline=$(stat -c %s "$release/baseline_pre_sign_up")
+    toolkit=$(stat -c %s "$release/toolkit_pre_sign_up")
+    echo "binary size: toolkit $toolkit B, baseline $baseline B, ratio $(ratio "$toolkit" "$baseline")"
+
+    baseline=$(dependencies cognito-trigger-bench-baseline)
+    toolkit=$(dependencies cognito-trigger-bench-toolkit)
+    echo "dependencies: toolkit $toolkit, baseline $baseline" \
+        "(distinct crates: toolkit $(crates cognito-trigger-bench-toolkit | wc -l)," \
+        "baseline $(crates cognito-trigger-bench-baseline | wc -l))"
+    echo "  only in toolkit: $(comm -13 <(crates cognito-trigger-bench-baseline) <(crates cognito-trigger-bench-toolkit) | paste -sd, -)"
+    echo "  only in baseline: $(comm -23 <(crates cognito-trigger-bench-baseline) <(crates cognito-trigger-bench-toolkit) | paste -sd, -)"
+
+    # floor_pre_sign_up: what any trigger binary costs (exec, loading, the
+    # round trips, this harness); the "above the floor" figures leave it out.
+    local event=benchmarks/events/pre_sign_up.json round binary
+    loop() { "$release/invoke_loop" "$release/${1}_pre_sign_up" "$event" "$2"; }
+    field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
+    # Alternate the order, so drifting load favours no binary.
+    local -a orders=("baseline toolkit floor" "floor toolkit baseline")
+    for round in $(seq "$ROUNDS"); do
+        for binary in ${orders[round % 2]}; do
+            loop "$binary" "$INVOCATIONS" | tee -a "$work/$binary.loop" | sed "s/^/  $binary: /"
+        done
+    done
+    for round in $(seq "$COLD_ROUNDS"); do
+        for binary in ${orders[round % 2]}; do
+            loop "$binary" 2 | field cold_start_us >>"$work/$binary.cold"
+        done
+    done
+    for binary in baseline toolkit floor; do
+        field per_s <"$work/$binary.loop" >"$work/$binary.per_s"
+        awk '{ print 1e6 / $1 }' "$work/$binary.per_s" >"$work/$binary.us"
+    done
+    # What each costs beyond the floor, measured in the same round.
+    for binary in baseline toolkit; do
+        paste "$work/$binary.us" "$work/floor.us" | awk '{ print $1 - $2 }' >"$work/$binary.us_above"
+        paste "$work/$binary.cold" "$work/floor.cold" | awk '{ print $1 - $2 }' >"$work/$binary.cold_above"
+    done
+    echo "throughput: toolkit $(whole <"$work/toolkit.per_s")/s, baseline $(whole <"$work/baseline.per_s")/s," \
+        "floor $(whole <"$work/floor.per_s")/s; toolkit/baseline $(median_ratio "$work/toolkit.per_s" "$work/baseline.per_s")" \
+        "(medians of $ROUNDS rounds of $INVOCATIONS)"
+    echo "  us per invocation above the floor: toolkit $(whole <"$work/toolkit.us_above")," \
+        "baseline $(whole <"$work/baseline.us_above"), ratio $(median_ratio "$work/toolkit.us_above" "$work/baseline.us_above")"
+    echo "cold start: toolkit $(whole <"$work/toolkit.cold") us, baseline $(whole <"$work/baseline.cold") us," \
+        "floor $(whole <"$work/floor.cold") us; toolkit/baseline $(median_ratio "$work/toolkit.cold" "$work/baseline.cold")" \
+        "(medians of $COLD_ROUNDS rounds)"
+    echo "  above the floor: toolkit $(whole <"$work/toolkit.cold_above") us," \
+        "baseline $(whole <"$work/baseline.cold_above") us, ratio $(median_ratio "$work/toolkit.cold_above" "$work/baseline.cold_above")"
+    machine
+}
+
+# Reads divan's table: "group path median_ns" for each benchmark.
+medians() {
+    LC_ALL=C awk '
+        function ns(value, unit) {
+            return value * (unit == "ns" ? 1 : unit == "ms" ? 1e6 : unit == "s" ? 1e9 : 1e3)
+        }
+        /^[^ ]+ +fastest/ { next }
+        /^(\xe2\x94\x9c|\xe2\x95\xb0)\xe2\x94\x80 / { group = $2; next }
+        /\xe2\x94\x80 [a-z0-9_]+ +[0-9.]+ / {
+            line = $0
+            sub(/^.*\xe2\x94\x80 /, "", line)
+            split(line, words, " ")
+            name = words[1]
+            # fastest, slowest, median: the third value with a unit.
+            for (i = 0; i < 3 && match(line, /[0-9.]+ (ns|\xc2\xb5s|ms|s) /); ) {
+                split(substr(line, RSTART, RLENGTH), pair, " ")
+                line = substr(line, RSTART + RLENGTH)
+                i++
+            }
+            print group, name, ns(pair[1], pair[2])
+        }'
+}
+
+events() {
+    machine
+    nice -n 10 cargo bench -p cognito-trigger-benchmarks --bench event_path --bench breakdown --no-run
+    local round
+    for round in $(seq "$EVENT_ROUNDS"); do
+        cargo bench -q -p cognito-trigger-benchmarks --bench event_path -- --sample-count 100 |
+            medians >"$work/events.$round"
+    done
+    for round in $(seq "$EVENT_ROUNDS"); do
+        cargo bench -q -p cognito-trigger-benchmarks --bench breakdown -- --sample-count 100 |
+            medians >"$work/stages.$round"
+    done
+    # Per trigger: each path's median ns over the rounds, and the median over
+    # the rounds of its ratio to the baseline measured in the same round.
+    # "tk-pass/base": the toolkit less lambda_runtime's parse into
+    # Box<RawValue> (e_runtime_pass), what entry.rs would cost without it.
+    cat "$work"/events.* | awk '
+        function median(list, count,   i, j, t) {
+            for (i = 2; i <= count; i++)
+                for (j = i; j > 1 && list[j - 1] > list[j]; j--) { t = list[j]; list[j] = list[j - 1]; list[j - 1] = t }
+            return count % 2 ? list[(count + 1) / 2] : (list[count / 2] + list[count / 2 + 1]) / 2
+        }
+        { ns[$1, $2, ++n[$1, $2]] = $3; if (!($1 in seen)) { seen[$1]; order[++groups] = $1 } }
+        END {
+            printf "%-24s %8s %8s %8s %8s %8s | %7s %7s %7s %7s | %12s\n", "ns/event (median)", "toolkit", "baseline",
+                "value", "floor", "pass", "tk/base", "val/base", "flr/base", "tk/floor", "tk-pass/base"
+            split("a_toolkit b_baseline c_value d_floor e_runtime_pass", paths, " ")
+            for (g = 1; g <= groups; g++) {
+                t = order[g]; rounds = n[t, "b_baseline"]
+                for (p = 1; p <= 5; p++) {
+                    for (r = 1; r <= rounds; r++) { v[r] = ns[t, paths[p], r]; q[r] = v[r] / ns[t, "b_baseline", r] }
+                    abs[p] = median(v, rounds); rel[p] = median(q, rounds)
+                }
+                for (r = 1; r <= rounds; r++) q[r] = ns[t, "a_toolkit", r] / ns[t, "d_floor", r]
+                floor = median(q, rounds)
+                for (r = 1; r <= rounds; r++) q[r] = (ns[t, "a_toolkit", r] - ns[t, "e_runtime_pass", r]) / ns[t, "b_baseline", r]
+                printf "%-24s %8.0f %8.0f %8.0f %8.0f %8.0f | %7.2f %7.2f %7.2f %7.2f | %12.2f\n", t, abs[1], abs[2], abs[3],
+                    abs[4], abs[5], rel[1], rel[3], rel[4], floor, median(q, rounds)
+            }
+        }'
+    # The stages: medians over the rounds; located/plain, the median of the
+    # per-round ratios, is serde_path_to_error's own cost.
+    cat "$work"/stages.* | awk '
+        function median(list, count,   i, j, t) {
+            for (i = 2; i <= count; i++)
+                for (j = i; j > 1 && list[j - 1] > list[j]; j--) { t = list[j]; list[j] = list[j - 1]; list[j - 1] = t }
+            return count % 2 ? list[(count + 1) / 2] : (list[count / 2] + list[count / 2 + 1]) / 2
+        }
+        { ns[$1, $2, ++n[$1, $2]] = $3; if (!($1 in seen)) { seen[$1]; order[++groups] = $1 } }
+        END {
+            printf "%-24s %9s %9s %9s | %9s %9s %9s | %13s\n", "stages ns (median)", "tk raw", "tk decode", "tk encode",
+                "located", "plain", "encode", "located/plain"
+            split("a1_raw a2_decode a3_encode b1_located_parse b2_plain_parse b3_encode", stages, " ")
+            for (g = 1; g <= groups; g++) {
+                t = order[g]; rounds = n[t, "a1_raw"]
+                for (s = 1; s <= 6; s++) {
+                    for (r = 1; r <= rounds; r++) v[r] = ns[t, stages[s], r]
+                    m[s] = median(v, rounds)
+                }
+                for (r = 1; r <= rounds; r++) v[r] = ns[t, "b1_located_parse", r] / ns[t, "b2_plain_parse", r]
+                printf "%-24s %9.0f %9.0f %9.0f | %9.0f %9.0f %9.0f | %13.2f\n", t, m[1], m[2], m[3], m[4], m[5], m[6],
+                    median(v, rounds)
+            }
+        }'
+    machine
+}
+
+case "${1:-process}" in
+process) process ;;
+events) events ;;
+all) events && process ;;
+*)
+    echo "usage: $0 [process|events|all]" >&2
+    exit 2
+    ;;
+esac

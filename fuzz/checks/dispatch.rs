@@ -1,0 +1,134 @@
+//! The generated entrypoint's path (decode, handler, encode) on any bytes,
+//! with a handler of each family: it never panics; it refuses exactly the
+//! inputs that do not parse as the handler's event, with `InvalidEvent` and
+//! a message; handlers' rejections reach Cognito as they were written; and
+//! a response is JSON that differs from the event only in `response`.
+//!
+//! Shared by the fuzz target `fuzz_targets/dispatch.rs` and the corpus replay in
+//! the normal test run (runtime/tests/properties.rs).
+
+use cognito_trigger::Error;
+use cognito_trigger::events::*;
+use cognito_trigger::testing::{Invocation, dispatch};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+const REJECTION: &str = "Custom challenges are closed";
+
+async fn pre_sign_up(mut event: PreSignUpEvent) -> Result<PreSignUpEvent, Error> {
+    event.auto_confirm();
+    event.auto_verify_email();
+    Ok(event)
+}
+
+async fn any_trigger(mut event: CognitoEvent) -> Result<CognitoEvent, Error> {
+    match &mut event {
+        CognitoEvent::PreSignUp(e) => {
+            e.auto_confirm();
+        }
+        CognitoEvent::DefineAuthChallenge(e) => {
+            if e.custom_challenges_passed() >= 1 {
+                e.issue_tokens();
+            } else {
+                e.next_challenge(ChallengeName::Custom);
+            }
+        }
+        CognitoEvent::VerifyAuthChallengeResponse(e) => {
+            let correct = e.expected("answer") == Some(e.request.challenge_answer.as_str());
+            e.answer(correct);
+        }
+        CognitoEvent::PreTokenGeneration(e) => {
+            e.add_claim("tenant", "acme").suppress_claim("email");
+        }
+        CognitoEvent::PreTokenGenerationV3(e) => {
+            e.add_access_token_claim("quota", serde_json::json!({"requests": 100}));
+        }
+        CognitoEvent::CustomMessage(e) => {
+            // Refused (an internal error) when the placeholders are missing:
+            // that is the handler's choice, not the runtime's; keep it Ok.
+            let _ = e.set_sms("Your code is {####}");
+        }
+        CognitoEvent::UserMigration(e) => {
+            e.migrate(Attributes::from([(
+                "email".to_owned(),
+                "jane@example.com".to_owned(),
+            )]));
+        }
+        CognitoEvent::InboundFederation(e) => {
+            e.map_attribute("email", "jane@example.com");
+        }
+        _ => {}
+    }
+    Ok(event)
+}
+
+async fn custom_sender(event: CustomSenderEvent) -> Result<CustomSenderEvent, Error> {
+    Ok(event)
+}
+
+async fn reject(_event: AuthChallengeEvent) -> Result<AuthChallengeEvent, Error> {
+    Err(Error::reject(REJECTION))
+}
+
+/// The event without its `response`: what a handler must hand back untouched.
+fn without_response(mut value: Value) -> Value {
+    if let Value::Object(map) = &mut value {
+        map.remove("response");
+    }
+    value
+}
+
+fn check<E: DeserializeOwned>(data: &[u8], invocation: Invocation, rejects: bool) {
+    let parses = serde_json::from_slice::<E>(data).is_ok();
+    match invocation {
+        Invocation::Response(body) => {
+            assert!(parses, "answered an event that does not parse");
+            assert!(!rejects, "a rejecting handler answered");
+            let response: Value = serde_json::from_slice(&body).expect("the response is JSON");
+            assert!(response.is_object(), "the response is not an object");
+            // Everything but `response` goes back as it came (written and
+            // read by serde_json, as the response is).
+            let input: Value = serde_json::from_slice(data).unwrap();
+            let input: Value =
+                serde_json::from_slice(&serde_json::to_vec(&input).unwrap()).unwrap();
+            assert_eq!(
+                without_response(response),
+                without_response(input),
+                "the handler's answer changed more than `response`"
+            );
+        }
+        Invocation::Error {
+            error_type,
+            error_message,
+        } => {
+            assert!(!error_message.is_empty(), "{error_type} without a message");
+            match error_type.as_str() {
+                "InvalidEvent" => {
+                    assert!(!parses, "refused an event that parses: {error_message}");
+                    assert!(
+                        error_message.starts_with("Invalid event"),
+                        "{error_message}"
+                    );
+                }
+                "Rejected" => {
+                    assert!(
+                        parses && rejects,
+                        "rejected by a handler that does not reject"
+                    );
+                    assert_eq!(error_message, REJECTION);
+                }
+                // No handler here panics: libFuzzer aborts on any panic anyway.
+                "HandlerPanicked" => panic!("a handler that cannot panic panicked"),
+                other => panic!("unexpected errorType {other}: {error_message}"),
+            }
+        }
+    }
+}
+
+/// Checks one input; panics on a finding.
+pub fn run(data: &[u8]) {
+    check::<PreSignUpEvent>(data, dispatch(pre_sign_up, data), false);
+    check::<CognitoEvent>(data, dispatch(any_trigger, data), false);
+    check::<CustomSenderEvent>(data, dispatch(custom_sender, data), false);
+    check::<AuthChallengeEvent>(data, dispatch(reject, data), true);
+}
