@@ -230,6 +230,9 @@ fn json() -> impl Strategy<Value = Value> {
         any::<i64>().prop_map(Value::from),
         any::<u64>().prop_map(Value::from),
         decimal().prop_map(Value::from),
+        any::<f64>()
+            .prop_filter("JSON has no NaN or infinity", |f| f.is_finite())
+            .prop_map(Value::from),
         "\\PC{0,12}".prop_map(Value::String),
         any::<String>().prop_map(Value::String),
     ];
@@ -242,10 +245,10 @@ fn json() -> impl Strategy<Value = Value> {
     })
 }
 
-/// A float of up to 12 significant digits below 1e15: numbers that
-/// serde_json writes with at most 15 digits (`1234.0` included), which it
-/// parses back exactly. Others may come back changed in the last place: see
-/// `full_precision_floats_survive`.
+/// A float of up to 12 significant digits below 1e15, as most numbers in
+/// events are written. Any finite `f64` is drawn too: full-precision floats
+/// are what serde_json without `float_roundtrip` changed in the last place
+/// (see `full_precision_floats_survive`).
 fn decimal() -> impl Strategy<Value = f64> {
     (-999_999_999_999i64..=999_999_999_999, -20i32..=2)
         .prop_map(|(mantissa, exponent)| format!("{mantissa}e{exponent}").parse().unwrap())
@@ -461,12 +464,12 @@ fn the_changes_reach_every_level() {
     }
 }
 
-/// A float in an unknown key comes back as Cognito sent it. Fails today:
-/// serde_json without its `float_roundtrip` feature parses floats of 16-17
-/// significant digits one ulp off (about one in ten doubles drawn uniformly
-/// in [0, 1000)), even some it wrote itself (`3616009099787650.0` reads as
-/// `3616009099787649.5`), so the response carries `30.366074329203578`
-/// where the event had `30.366074329203574`.
+/// A float in an unknown key comes back as Cognito sent it. This failed
+/// before the runtime enabled serde_json's `float_roundtrip` feature: serde_json
+/// parsed floats of 16-17 significant digits one ulp off (about one in ten
+/// doubles drawn uniformly in [0, 1000)), even some it wrote itself
+/// (`3616009099787650.0` read as `3616009099787649.5`), so the response
+/// carried `30.366074329203578` where the event had `30.366074329203574`.
 #[test]
 fn full_precision_floats_survive() {
     let mut event = fixtures("inbound_federation").remove(0);
@@ -475,6 +478,10 @@ fn full_precision_floats_survive() {
         "3616009099787650.0",
         "-2.111049833580407e-308",
         "0.1",
+        // The fuzz reproducer fuzz/artifacts/decode_events/float-drift-2222e222.json.
+        "2222e222",
+        "1.7976931348623157e308",
+        "5e-324",
     ];
     // Placeholders, replaced by the numbers as text (a Value would hold
     // them already parsed).
