@@ -5,12 +5,14 @@ use crate::request::TriggerSpec;
 use crate::slots;
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::{LambdaConfigType, UserPoolType};
+use cognito_trigger_core::naming::{PoolReference, pool_reference};
 
 /// The pool `reference` names: `Ok(None)` if there is none.
 pub async fn find(cognito: &Client, reference: &str) -> Result<Option<UserPoolType>, String> {
-    let id = match pool_id(reference) {
-        Some(id) => id.to_owned(),
-        None => match by_name(cognito, reference).await? {
+    // The one reading of declarations' pool references, shared with the build step.
+    let id = match pool_reference(reference) {
+        PoolReference::Arn { id } | PoolReference::Id(id) => id.to_owned(),
+        PoolReference::Name(name) => match by_name(cognito, name).await? {
             Some(id) => id,
             None => return Ok(None),
         },
@@ -26,24 +28,6 @@ pub async fn find(cognito: &Client, reference: &str) -> Result<Option<UserPoolTy
         }
         Err(error) => Err(format!("DescribeUserPool {id}: {}", error_text(&error))),
     }
-}
-
-/// The ID in an ARN or an ID; `None` for a name.
-pub fn pool_id(reference: &str) -> Option<&str> {
-    if let Some((_, id)) = reference
-        .strip_prefix("arn:")
-        .and_then(|r| r.rsplit_once(":userpool/"))
-    {
-        return Some(id);
-    }
-    let (region, suffix) = reference.split_once('_')?;
-    let is_id = region.split('-').count() >= 3
-        && region
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !suffix.is_empty()
-        && suffix.chars().all(|c| c.is_ascii_alphanumeric());
-    is_id.then_some(reference)
 }
 
 /// The ID of the one pool named `name`; two pools with the name are an error.

@@ -15,13 +15,11 @@
 
 use crate::ast::{Declaration, KmsKey, Spanned};
 use crate::errors::Errors;
+use crate::item::Attribute;
 use crate::suggest::did_you_mean;
 use crate::trigger::{LambdaVersion, Trigger};
-use proc_macro2::{Span, TokenStream};
-use syn::parse::{Parse, ParseStream, Parser};
-use syn::punctuated::Punctuated;
-use syn::spanned::Spanned as _;
-use syn::{Expr, ExprLit, Lit, Token};
+use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
+use syn::{Lit, LitBool};
 
 /// The keys a declaration accepts, in the order the docs present them.
 pub const KEYS: [&str; 6] = [
@@ -36,46 +34,214 @@ pub const KEYS: [&str; 6] = [
 /// The attribute's name, as written after `#[` (possibly as a path ending in it).
 pub const ATTRIBUTE: &str = "cognito_trigger";
 
-struct Entry {
-    key: syn::Ident,
-    value: Expr,
-}
+/// A value as written: the token trees between `=` and the next `,`.
+///
+/// Values are read from token trees, never parsed as `syn::Expr`: syn's
+/// parsers recurse once per level of nesting without a limit, so a deep
+/// enough value (a few hundred `<`) overflowed the stack of rustc or of the
+/// build script. A declaration's value is a literal, a name or
+/// `get_att(..)`, which a flat look at the trees tells apart.
+struct Value(Vec<TokenTree>);
 
-impl Parse for Entry {
-    fn parse(input: ParseStream) -> syn::Result<Self> {
-        let key = input.call(syn::ext::IdentExt::parse_any)?;
-        input.parse::<Token![=]>().map_err(|error| {
-            syn::Error::new(
-                error.span(),
-                format!("expected `=` after `{key}`: write `{key} = <value>`"),
-            )
-        })?;
-        let value = input.parse()?;
-        Ok(Entry { key, value })
+impl Value {
+    fn new(mut trees: Vec<TokenTree>) -> Value {
+        // A value passed through a `macro_rules!` fragment arrives wrapped
+        // in invisible groups.
+        while let [TokenTree::Group(group)] = &trees[..]
+            && group.delimiter() == Delimiter::None
+        {
+            trees = group.stream().into_iter().collect();
+        }
+        Value(trees)
+    }
+
+    /// The whole value where spans can be joined (the build step), else its
+    /// first token (rustc on stable), as syn reports expressions.
+    fn span(&self) -> Span {
+        let first = self.0.first().map_or_else(Span::call_site, TokenTree::span);
+        let last = self.0.last().map_or(first, TokenTree::span);
+        first.join(last).unwrap_or(first)
+    }
+
+    /// A single literal, `true` and `false` included.
+    fn literal(&self) -> Option<Lit> {
+        match &self.0[..] {
+            [TokenTree::Literal(literal)] => Some(Lit::new(literal.clone())),
+            [TokenTree::Ident(ident)] if ident == "true" || ident == "false" => {
+                Some(Lit::Bool(LitBool::new(ident == "true", ident.span())))
+            }
+            _ => None,
+        }
+    }
+
+    /// A bare name, as in `trigger = PreSignUp`.
+    fn identifier(&self) -> Option<&Ident> {
+        match &self.0[..] {
+            [TokenTree::Ident(ident)] if ident != "true" && ident != "false" => Some(ident),
+            _ => None,
+        }
+    }
+
+    /// A call of `function`, as in `get_att("MyKey", "Arn")`: its arguments.
+    fn call(&self, function: &str) -> Option<&Group> {
+        match &self.0[..] {
+            [TokenTree::Ident(ident), TokenTree::Group(arguments)]
+                if ident == function && arguments.delimiter() == Delimiter::Parenthesis =>
+            {
+                Some(arguments)
+            }
+            _ => None,
+        }
     }
 }
 
-/// Whether `attr` is a `#[cognito_trigger(...)]` attribute (by its last path segment).
-pub fn is_declaration(attr: &syn::Attribute) -> bool {
-    attr.path()
-        .segments
-        .last()
-        .is_some_and(|s| s.ident == ATTRIBUTE)
+/// Splits `tokens` at its top-level commas; a trailing comma ends the list.
+/// Each part comes with the span of the comma after it, if any.
+fn split_at_commas(tokens: TokenStream) -> Vec<(Vec<TokenTree>, Option<Span>)> {
+    let mut parts = Vec::new();
+    let mut part = Vec::new();
+    for tree in tokens {
+        match tree {
+            TokenTree::Punct(punct) if punct.as_char() == ',' => {
+                parts.push((std::mem::take(&mut part), Some(punct.span())));
+            }
+            tree => part.push(tree),
+        }
+    }
+    if !part.is_empty() {
+        parts.push((part, None));
+    }
+    parts
+}
+
+struct Entry {
+    key: Ident,
+    value: Value,
+}
+
+/// An entry that is not `key = value`: the error, and the key it meant to
+/// set if that can be told, so the key is not also reported missing.
+struct Malformed {
+    key: Option<String>,
+    error: syn::Error,
+}
+
+/// One `key = value`, or what is wrong with it.
+fn parse_entry(trees: Vec<TokenTree>, comma: Option<Span>) -> Result<Entry, Malformed> {
+    let malformed = |key: Option<String>, span: Span, message: String| Malformed {
+        key,
+        error: syn::Error::new(span, message),
+    };
+    let mut trees = trees.into_iter();
+    let key = match trees.next() {
+        Some(TokenTree::Ident(key)) => key,
+        Some(TokenTree::Literal(literal)) => {
+            let quoted = match Lit::new(literal.clone()) {
+                Lit::Str(s) if KEYS.contains(&s.value().as_str()) => Some(s.value()),
+                _ => None,
+            };
+            let message = match &quoted {
+                Some(key) => format!("write the key without quotes: `{key} = <value>`"),
+                None => "expected a key, as in `pool = \"MyUserPool\"`".to_owned(),
+            };
+            return Err(malformed(quoted, literal.span(), message));
+        }
+        Some(other) => {
+            let message = "expected a key, as in `pool = \"MyUserPool\"`".to_owned();
+            return Err(malformed(None, other.span(), message));
+        }
+        None => {
+            let span = comma.unwrap_or_else(Span::call_site);
+            let message = "expected `key = value` before this comma: remove the extra `,`";
+            return Err(malformed(None, span, message.to_owned()));
+        }
+    };
+    let name = key.to_string();
+    let equals = match trees.next() {
+        Some(TokenTree::Punct(punct)) if punct.as_char() == '=' => punct.span(),
+        other => {
+            let span = other.map_or(key.span(), |tree| tree.span());
+            let message = format!("expected `=` after `{name}`: write `{name} = <value>`");
+            return Err(malformed(Some(name), span, message));
+        }
+    };
+    let value = Value::new(trees.collect());
+    if value.0.is_empty() {
+        let message = format!("missing value after `{name} =`: write `{name} = <value>`");
+        return Err(malformed(Some(name), equals, message));
+    }
+    // One literal or name, or a call: `get_att(..)`.
+    let extra = match &value.0[..] {
+        [TokenTree::Ident(_), TokenTree::Group(g), extra, ..]
+            if g.delimiter() == Delimiter::Parenthesis =>
+        {
+            Some(extra)
+        }
+        [TokenTree::Ident(_), TokenTree::Group(g)] if g.delimiter() == Delimiter::Parenthesis => {
+            None
+        }
+        [_, extra, ..] => Some(extra),
+        _ => None,
+    };
+    if let Some(extra) = extra {
+        let shown = match extra {
+            TokenTree::Group(group) => match group.delimiter() {
+                Delimiter::Parenthesis => "(".to_owned(),
+                Delimiter::Bracket => "[".to_owned(),
+                Delimiter::Brace => "{".to_owned(),
+                Delimiter::None => "a macro fragment".to_owned(),
+            },
+            other => other.to_string(),
+        };
+        let message = format!(
+            "unexpected `{shown}` in the value of `{name}`: a value is one literal or name (or `get_att(..)`); separate entries with `,`"
+        );
+        return Err(malformed(Some(name), extra.span(), message));
+    }
+    Ok(Entry { key, value })
+}
+
+/// The last segment of an attribute's path, and the token trees after the
+/// path: `cognito_trigger` and `(...)` for `#[a::cognito_trigger(...)]`.
+fn path_and_rest(attribute: &Attribute) -> (Option<Ident>, Vec<TokenTree>) {
+    let mut last = None;
+    let mut trees = attribute.brackets.stream().into_iter().peekable();
+    while let Some(tree) = trees.next_if(|tree| match tree {
+        TokenTree::Ident(_) => true,
+        TokenTree::Punct(punct) => punct.as_char() == ':',
+        _ => false,
+    }) {
+        if let TokenTree::Ident(ident) = tree {
+            last = Some(ident);
+        }
+    }
+    (last, trees.collect())
+}
+
+/// Whether `attribute` is a `#[cognito_trigger(...)]` declaration (by the
+/// last segment of its path).
+pub fn is_declaration(attribute: &Attribute) -> bool {
+    path_and_rest(attribute)
+        .0
+        .is_some_and(|name| name == ATTRIBUTE)
 }
 
 /// Parses a `#[cognito_trigger(...)]` attribute found on an item.
-pub fn parse_attribute(attr: &syn::Attribute, errors: &mut Errors) -> Option<Declaration> {
-    match &attr.meta {
-        syn::Meta::List(list) => parse_arguments(list.tokens.clone(), attr.span(), errors),
+pub fn parse_attribute(attribute: &Attribute, errors: &mut Errors) -> Option<Declaration> {
+    match &path_and_rest(attribute).1[..] {
+        [TokenTree::Group(arguments)] if arguments.delimiter() != Delimiter::None => {
+            parse_arguments(arguments.stream(), attribute.span(), errors)
+        }
         _ => {
-            errors.error(
-                attr.span(),
-                "expected arguments: #[cognito_trigger(pool = \"MyUserPool\", trigger = PreSignUp)]",
-            );
+            errors.error(attribute.span(), EXPECTED_ARGUMENTS);
             None
         }
     }
 }
+
+/// The error for `#[cognito_trigger]` without arguments.
+pub const EXPECTED_ARGUMENTS: &str =
+    "expected arguments: #[cognito_trigger(pool = \"MyUserPool\", trigger = PreSignUp)]";
 
 /// Parses the arguments of one declaration. `span` is the attribute's, used
 /// for errors about keys that are missing. A declaration with any mistake is
@@ -87,15 +253,18 @@ pub fn parse_arguments(
     errors: &mut Errors,
 ) -> Option<Declaration> {
     let errors_before = errors.len();
-    let entries = match Punctuated::<Entry, Token![,]>::parse_terminated.parse2(tokens) {
-        Ok(entries) => entries,
-        Err(error) => {
-            errors.push(error);
-            return None;
+    let mut entries = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for (trees, comma) in split_at_commas(tokens) {
+        match parse_entry(trees, comma) {
+            Ok(entry) => entries.push(entry),
+            Err(Malformed { key, error }) => {
+                errors.push(error);
+                seen.extend(key);
+            }
         }
-    };
+    }
 
-    let mut seen: Vec<syn::Ident> = Vec::new();
     let mut pool = None;
     let mut trigger = None;
     let mut kms_key_id = None;
@@ -105,7 +274,7 @@ pub fn parse_arguments(
 
     for Entry { key, value } in entries {
         let name = key.to_string();
-        if seen.iter().any(|k| *k == name) {
+        if seen.contains(&name) {
             let hint = if name == "pool" || name == "trigger" {
                 format!(
                     "; to declare the function for another {name}, add another #[cognito_trigger(...)] attribute"
@@ -119,7 +288,7 @@ pub fn parse_arguments(
             );
             continue;
         }
-        seen.push(key.clone());
+        seen.push(name.clone());
         match name.as_str() {
             "pool" => pool = string(&value, "pool = \"MyUserPool\"", errors),
             "trigger" => trigger = trigger_name(&value, errors),
@@ -170,11 +339,9 @@ fn list(items: &[&str]) -> String {
         .join(", ")
 }
 
-fn string(value: &Expr, example: &str, errors: &mut Errors) -> Option<Spanned<String>> {
-    match value {
-        Expr::Lit(ExprLit {
-            lit: Lit::Str(s), ..
-        }) => Some(Spanned::new(s.value(), s.span())),
+fn string(value: &Value, example: &str, errors: &mut Errors) -> Option<Spanned<String>> {
+    match value.literal() {
+        Some(Lit::Str(s)) => Some(Spanned::new(s.value(), s.span())),
         _ => {
             errors.error(
                 value.span(),
@@ -185,11 +352,9 @@ fn string(value: &Expr, example: &str, errors: &mut Errors) -> Option<Spanned<St
     }
 }
 
-fn boolean(value: &Expr, key: &str, errors: &mut Errors) -> Option<Spanned<bool>> {
-    match value {
-        Expr::Lit(ExprLit {
-            lit: Lit::Bool(b), ..
-        }) => Some(Spanned::new(b.value, b.span)),
+fn boolean(value: &Value, key: &str, errors: &mut Errors) -> Option<Spanned<bool>> {
+    match value.literal() {
+        Some(Lit::Bool(b)) => Some(Spanned::new(b.value, b.span)),
         _ => {
             errors.error(
                 value.span(),
@@ -200,26 +365,14 @@ fn boolean(value: &Expr, key: &str, errors: &mut Errors) -> Option<Spanned<bool>
     }
 }
 
-/// A bare identifier, as in `trigger = PreSignUp`.
-fn identifier(value: &Expr) -> Option<&syn::Ident> {
-    match value {
-        Expr::Path(path) if path.qself.is_none() && path.attrs.is_empty() => path.path.get_ident(),
-        _ => None,
-    }
-}
-
-fn trigger_name(value: &Expr, errors: &mut Errors) -> Option<Spanned<Trigger>> {
+fn trigger_name(value: &Value, errors: &mut Errors) -> Option<Spanned<Trigger>> {
     let names = Trigger::ALL.map(Trigger::name);
-    let Some(ident) = identifier(value) else {
-        let message = match value {
-            Expr::Lit(ExprLit {
-                lit: Lit::Str(s), ..
-            }) => {
-                format!(
-                    "write the trigger as a name, without quotes: `trigger = {}`",
-                    s.value()
-                )
-            }
+    let Some(ident) = value.identifier() else {
+        let message = match value.literal() {
+            Some(Lit::Str(s)) => format!(
+                "write the trigger as a name, without quotes: `trigger = {}`",
+                s.value()
+            ),
             _ => format!("expected a trigger name, one of {}", list(&names)),
         };
         errors.error(value.span(), message);
@@ -239,9 +392,9 @@ fn trigger_name(value: &Expr, errors: &mut Errors) -> Option<Spanned<Trigger>> {
     }
 }
 
-fn version(value: &Expr, errors: &mut Errors) -> Option<Spanned<LambdaVersion>> {
+fn version(value: &Value, errors: &mut Errors) -> Option<Spanned<LambdaVersion>> {
     let names = LambdaVersion::ALL.map(LambdaVersion::name);
-    let Some(ident) = identifier(value) else {
+    let Some(ident) = value.identifier() else {
         errors.error(
             value.span(),
             format!("expected an event version, one of {}", list(&names)),
@@ -267,54 +420,54 @@ fn version(value: &Expr, errors: &mut Errors) -> Option<Spanned<LambdaVersion>> 
 
 const KMS_EXAMPLE: &str = "`kms_key_id = \"arn:aws:kms:<region>:<account>:key/<key-id>\"` or `kms_key_id = get_att(\"MyKey\", \"Arn\")`";
 
-fn kms_key(value: &Expr, errors: &mut Errors) -> Option<Spanned<KmsKey>> {
-    match value {
-        Expr::Lit(ExprLit {
-            lit: Lit::Str(s), ..
-        }) => Some(Spanned::new(KmsKey::Arn(s.value()), s.span())),
-        Expr::Call(call) if identifier(&call.func).is_some_and(|f| f == "get_att") => {
-            let args: Vec<_> = call.args.iter().collect();
-            let [resource, attribute] = args[..] else {
-                errors.error(
-                    call.span(),
-                    "get_att takes the key's logical ID and `\"Arn\"`: `get_att(\"MyKey\", \"Arn\")`",
-                );
-                return None;
-            };
-            let resource = string(resource, "get_att(\"MyKey\", \"Arn\")", errors)?;
-            let attribute = string(attribute, "get_att(\"MyKey\", \"Arn\")", errors)?;
-            if attribute.value != "Arn" {
-                errors.error(
-                    attribute.span,
-                    format!(
-                        "the pool's KMSKeyID must be a key ARN: use `\"Arn\"`, not `\"{}\"`",
-                        attribute.value
-                    ),
-                );
-                return None;
-            }
-            if !is_logical_id(&resource.value) {
-                errors.error(
-                    resource.span,
-                    format!(
-                        "`{}` is not a CloudFormation logical ID: use letters and digits only",
-                        resource.value
-                    ),
-                );
-                return None;
-            }
-            Some(Spanned::new(
-                KmsKey::GetAtt {
-                    resource: resource.value,
-                },
-                call.span(),
-            ))
-        }
-        _ => {
-            errors.error(value.span(), format!("expected a KMS key: {KMS_EXAMPLE}"));
-            None
-        }
+fn kms_key(value: &Value, errors: &mut Errors) -> Option<Spanned<KmsKey>> {
+    if let Some(Lit::Str(s)) = value.literal() {
+        return Some(Spanned::new(KmsKey::Arn(s.value()), s.span()));
     }
+    let Some(arguments) = value.call("get_att") else {
+        errors.error(value.span(), format!("expected a KMS key: {KMS_EXAMPLE}"));
+        return None;
+    };
+    let example = "get_att(\"MyKey\", \"Arn\")";
+    let arguments: Vec<Value> = split_at_commas(arguments.stream())
+        .into_iter()
+        .map(|(trees, _)| Value::new(trees))
+        .collect();
+    let [resource, attribute] = &arguments[..] else {
+        errors.error(
+            value.span(),
+            format!("get_att takes the key's logical ID and `\"Arn\"`: `{example}`"),
+        );
+        return None;
+    };
+    let resource = string(resource, example, errors)?;
+    let attribute = string(attribute, example, errors)?;
+    if attribute.value != "Arn" {
+        errors.error(
+            attribute.span,
+            format!(
+                "the pool's KMSKeyID must be a key ARN: use `\"Arn\"`, not `\"{}\"`",
+                attribute.value
+            ),
+        );
+        return None;
+    }
+    if !is_logical_id(&resource.value) {
+        errors.error(
+            resource.span,
+            format!(
+                "`{}` is not a CloudFormation logical ID: use letters and digits only",
+                resource.value
+            ),
+        );
+        return None;
+    }
+    Some(Spanned::new(
+        KmsKey::GetAtt {
+            resource: resource.value,
+        },
+        value.span(),
+    ))
 }
 
 fn is_logical_id(id: &str) -> bool {

@@ -4,6 +4,7 @@
 //! - [`trigger`]: the catalogue of Cognito user pool triggers.
 //! - [`ast`]: a parsed declaration, every value with the span it came from.
 //! - [`attr`]: the parser from attribute tokens to [`ast::Declaration`].
+//! - [`item`]: items read as token trees, without recursion, for the scanner and the macro.
 //! - [`valid`]: the rules a declaration (or a function's set of them) must follow.
 //! - [`errors`]: the context that collects every error before reporting them.
 //! - [`scan`]: the build step's source scanner, on the same parser.
@@ -14,6 +15,7 @@
 pub mod ast;
 pub mod attr;
 pub mod errors;
+pub mod item;
 pub mod manifest;
 pub mod naming;
 pub mod package;

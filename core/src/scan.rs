@@ -8,22 +8,27 @@
 
 use crate::ast::Declaration;
 use crate::errors::Errors;
+use crate::item::items;
 use crate::manifest::{Declared, Function, Location};
 use crate::{attr, valid};
-use syn::spanned::Spanned;
+use proc_macro2::TokenStream;
+use std::str::FromStr;
 
 /// The trigger functions of one binary, from its root file's source.
 /// `file` is the path shown in messages. Declarations with mistakes are left
 /// out: the macro reports those at their tokens when it compiles the file.
+/// The error is the lexer's: unbalanced delimiters, an unterminated string.
 pub fn scan_binary(bin: &str, file: &str, source: &str) -> syn::Result<Vec<Function>> {
-    let syntax = syn::parse_file(source)?;
+    // Not `syn::parse_str`: its token buffer recurses on nested groups.
+    let tokens = TokenStream::from_str(without_preamble(source))
+        .map_err(|error| syn::Error::new(error.span(), format!("not Rust tokens: {error}")))?;
     let mut functions = Vec::new();
-    for item in &syntax.items {
-        let syn::Item::Fn(function) = item else {
+    for item in items(tokens) {
+        let Some(name) = item.function_name() else {
             continue;
         };
-        let attributes: Vec<_> = function
-            .attrs
+        let attributes: Vec<_> = item
+            .attributes
             .iter()
             .filter(|a| attr::is_declaration(a))
             .collect();
@@ -35,7 +40,7 @@ pub fn scan_binary(bin: &str, file: &str, source: &str) -> syn::Result<Vec<Funct
         for attribute in attributes {
             if let Some(declaration) = attr::parse_attribute(attribute, &mut errors) {
                 valid::check_declaration(&declaration, &mut errors);
-                declarations.push((declaration, location(file, attribute.span())));
+                declarations.push((declaration, location(file, attribute.pound.span())));
             }
         }
         let parsed: Vec<Declaration> = declarations.iter().map(|(d, _)| d.clone()).collect();
@@ -45,8 +50,8 @@ pub fn scan_binary(bin: &str, file: &str, source: &str) -> syn::Result<Vec<Funct
         }
         functions.push(Function {
             bin: bin.to_owned(),
-            name: function.sig.ident.to_string(),
-            location: location(file, function.span()),
+            name: name.to_string(),
+            location: location(file, item.start()),
             declarations: declarations
                 .iter()
                 .map(|(declaration, at)| Declared::new(declaration, at.clone()))
@@ -55,6 +60,18 @@ pub fn scan_binary(bin: &str, file: &str, source: &str) -> syn::Result<Vec<Funct
         });
     }
     Ok(functions)
+}
+
+/// The source without what rustc skips before the first token: a byte order
+/// mark and a `#!` line that does not start an inner attribute.
+fn without_preamble(source: &str) -> &str {
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    match source.strip_prefix("#!") {
+        Some(rest) if !rest.trim_start().starts_with('[') => {
+            rest.find('\n').map_or("", |end| &rest[end..])
+        }
+        _ => source,
+    }
 }
 
 fn location(file: &str, span: proc_macro2::Span) -> Location {

@@ -2,17 +2,22 @@
 //! with a handler of each family: it never panics; it refuses exactly the
 //! inputs that do not parse as the handler's event, with `InvalidEvent` and
 //! a message that does not quote the event's values; handlers' rejections
-//! reach Cognito as they were written; and a response is JSON that differs
-//! from the event only in `response`.
+//! reach Cognito as they were written; it refuses exactly the answers
+//! Cognito would refuse, with `InvalidResponse`; and a response is JSON that
+//! differs from the event only in `response`.
 //!
 //! Shared by the fuzz target `fuzz_targets/dispatch.rs` and the corpus replay in
 //! the normal test run (runtime/tests/properties.rs).
 
-use cognito_trigger::Error;
 use cognito_trigger::events::*;
 use cognito_trigger::testing::{Invocation, dispatch};
+use cognito_trigger::{Error, INTERNAL_MESSAGE};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
 
 const REJECTION: &str = "Custom challenges are closed";
 
@@ -79,12 +84,38 @@ fn without_response(mut value: Value) -> Value {
     value
 }
 
-fn check<E: DeserializeOwned>(data: &[u8], invocation: Invocation, rejects: bool) {
+/// What Cognito would refuse in the handler's answer to the event `data`
+/// holds, worked out apart from the entrypoint (these handlers never wait).
+fn refusal<E, F, Fut>(data: &[u8], handler: &F) -> Option<String>
+where
+    E: DeserializeOwned + Answer,
+    F: Fn(E) -> Fut,
+    Fut: Future<Output = Result<E, Error>>,
+{
+    let event = serde_json::from_slice::<E>(data).ok()?;
+    let mut answering = pin!(handler(event));
+    match answering
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        Poll::Ready(answer) => answer.ok()?.refusal(),
+        Poll::Pending => panic!("a handler here waited"),
+    }
+}
+
+fn check<E, F, Fut>(data: &[u8], handler: F, rejects: bool)
+where
+    E: DeserializeOwned + Serialize + Answer,
+    F: Fn(E) -> Fut,
+    Fut: Future<Output = Result<E, Error>>,
+{
     let parses = serde_json::from_slice::<E>(data).is_ok();
-    match invocation {
+    let refusal = refusal(data, &handler);
+    match dispatch(handler, data) {
         Invocation::Response(body) => {
             assert!(parses, "answered an event that does not parse");
             assert!(!rejects, "a rejecting handler answered");
+            assert_eq!(refusal, None, "answered what Cognito would refuse");
             let response: Value = serde_json::from_slice(&body).expect("the response is JSON");
             assert!(response.is_object(), "the response is not an object");
             // Everything but `response` goes back as it came.
@@ -117,6 +148,10 @@ fn check<E: DeserializeOwned>(data: &[u8], invocation: Invocation, rejects: bool
                         );
                     }
                 }
+                "InvalidResponse" => {
+                    assert!(refusal.is_some(), "refused an answer Cognito takes");
+                    assert_eq!(error_message, INTERNAL_MESSAGE);
+                }
                 "Rejected" => {
                     assert!(
                         parses && rejects,
@@ -134,8 +169,8 @@ fn check<E: DeserializeOwned>(data: &[u8], invocation: Invocation, rejects: bool
 
 /// Checks one input; panics on a finding.
 pub fn run(data: &[u8]) {
-    check::<PreSignUpEvent>(data, dispatch(pre_sign_up, data), false);
-    check::<CognitoEvent>(data, dispatch(any_trigger, data), false);
-    check::<CustomSenderEvent>(data, dispatch(custom_sender, data), false);
-    check::<AuthChallengeEvent>(data, dispatch(reject, data), true);
+    check(data, pre_sign_up, false);
+    check(data, any_trigger, false);
+    check(data, custom_sender, false);
+    check(data, reject, true);
 }

@@ -19,5 +19,5 @@ pub mod emulator;
 mod package;
 mod server;
 
-pub use package::{Function, Package, cognito_local_config, functions, functions_in, template_of};
+pub use package::{Function, build, cognito_local_config, functions, functions_in, template_of};
 pub use server::{Record, Server};

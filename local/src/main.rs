@@ -5,7 +5,7 @@
 //! writes `<dir>/.cognito/config.json` so that cognito-local, started in
 //! `<dir>`, calls them.
 
-use cognito_trigger_local::{Package, Server, cognito_local_config};
+use cognito_trigger_local::{Server, build, cognito_local_config};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -44,11 +44,11 @@ fn run(args: Vec<String>) -> Result<(), String> {
             _ => return Err(format!("unknown argument {arg}\n{USAGE}")),
         }
     }
-    let package = Package::build(&package, release)?;
-    let server = Server::start(package.functions.clone(), port)
+    let functions = build(&package, release)?;
+    let server = Server::start(functions.clone(), port)
         .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
     let endpoint = format!("http://{}", server.address());
-    for function in &package.functions {
+    for function in &functions {
         let triggers: Vec<String> = function
             .triggers
             .iter()
@@ -62,7 +62,7 @@ fn run(args: Vec<String>) -> Result<(), String> {
         );
     }
     if let Some(dir) = cognito_local {
-        let config = cognito_local_config(&package.functions, &endpoint)?;
+        let config = cognito_local_config(&functions, &endpoint)?;
         let path = dir.join(".cognito/config.json");
         std::fs::create_dir_all(path.parent().expect("has a parent")).map_err(|e| e.to_string())?;
         std::fs::write(

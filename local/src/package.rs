@@ -19,75 +19,40 @@ pub struct Function {
     pub triggers: Vec<(String, String)>,
 }
 
-pub struct Package {
-    pub name: String,
-    pub functions: Vec<Function>,
-    /// The deployment template, as JSON.
-    pub template: Value,
-}
-
-impl Package {
-    /// Builds the package in `dir` (`--release` if `release`) and reads its
-    /// functions from the template the build wrote.
-    pub fn build(dir: &Path, release: bool) -> Result<Package, String> {
-        let manifest = dir.join("Cargo.toml");
-        let metadata = cargo(&[
-            "metadata",
-            "--format-version=1",
-            "--no-deps",
-            "--manifest-path",
-            &manifest.to_string_lossy(),
-        ])?;
-        let metadata: Value = serde_json::from_str(&metadata).map_err(|e| e.to_string())?;
-        let manifest = manifest
-            .canonicalize()
-            .map_err(|e| format!("{}: {e}", manifest.display()))?;
-        let name = metadata["packages"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|p| p["manifest_path"].as_str().map(Path::new) == Some(manifest.as_path()))
-            .and_then(|p| p["name"].as_str())
-            .ok_or("no package at that path")?
-            .to_owned();
-
-        let mut build = vec![
-            "build",
-            "--bins",
-            "--message-format=json-render-diagnostics",
-            "--manifest-path",
-        ];
-        let manifest = manifest.to_string_lossy().into_owned();
-        build.push(&manifest);
-        if release {
-            build.push("--release");
-        }
-        let messages = cargo(&build)?;
-        let binaries: Vec<(String, PathBuf)> = messages
-            .lines()
-            .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-            .filter(|m| {
-                m["reason"] == "compiler-artifact"
-                    && m["package_id"]
-                        .as_str()
-                        .is_some_and(|id| id.contains(&name))
-            })
-            .filter_map(|m| {
-                Some((
-                    m["target"]["name"].as_str()?.to_owned(),
-                    PathBuf::from(m["executable"].as_str()?),
-                ))
-            })
-            .collect();
-
-        let template = template_of(dir)?;
-        let functions = functions(&template, &binaries)?;
-        Ok(Package {
-            name,
-            functions,
-            template,
-        })
+/// Builds the binaries of the package in `dir` (`--release` if `release`)
+/// and reads its functions from the template the build step makes.
+pub fn build(dir: &Path, release: bool) -> Result<Vec<Function>, String> {
+    let manifest = dir.join("Cargo.toml");
+    let manifest = manifest
+        .canonicalize()
+        .map_err(|e| format!("{}: {e}", manifest.display()))?;
+    let manifest_arg = manifest.to_string_lossy().into_owned();
+    let mut args = vec![
+        "build",
+        "--bins",
+        "--message-format=json-render-diagnostics",
+        "--manifest-path",
+        &manifest_arg,
+    ];
+    if release {
+        args.push("--release");
     }
+    let binaries: Vec<(String, PathBuf)> = cargo(&args)?
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        // This package's binaries, not its dependencies'.
+        .filter(|m| {
+            m["reason"] == "compiler-artifact"
+                && m["manifest_path"].as_str().map(Path::new) == Some(manifest.as_path())
+        })
+        .filter_map(|m| {
+            Some((
+                m["target"]["name"].as_str()?.to_owned(),
+                PathBuf::from(m["executable"].as_str()?),
+            ))
+        })
+        .collect();
+    functions(&template_of(dir)?, &binaries)
 }
 
 fn cargo(args: &[&str]) -> Result<String, String> {

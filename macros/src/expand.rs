@@ -3,32 +3,23 @@
 //! unchanged and an empty `main`, so one mistake gives one message.
 
 use crate::manifest;
+use cognito_trigger_core::item::{self, Attribute};
 use cognito_trigger_core::{Declaration, Errors, attr, trigger, valid};
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Group, Span, TokenStream, TokenTree};
 use quote::{ToTokens, format_ident, quote};
+use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
-use syn::{FnArg, ItemFn, ReturnType, Type};
+use syn::{FnArg, ReturnType, Type, Visibility};
 
 pub fn cognito_trigger(args: TokenStream, item: TokenStream) -> TokenStream {
-    let mut function: ItemFn = match syn::parse2(item.clone()) {
+    let function = match Function::read(item.clone()) {
         Ok(function) => function,
-        Err(_) => {
-            let error = syn::Error::new(
-                Span::call_site(),
-                "#[cognito_trigger] goes on an `async fn` that handles the trigger's event",
-            );
-            let error = error.to_compile_error();
-            return quote!(#error #item);
-        }
+        Err(unreadable) => return unreadable,
     };
     let mut errors = Errors::new();
     let mut declarations = Vec::new();
     declarations.extend(attr::parse_arguments(args, Span::call_site(), &mut errors));
-    // The first attribute expands the function; it takes the others with it
-    // so that one expansion sees the whole declaration.
-    let (ours, others): (Vec<_>, Vec<_>) = function.attrs.drain(..).partition(attr::is_declaration);
-    function.attrs = others;
-    for attribute in &ours {
+    for attribute in &function.declarations {
         declarations.extend(attr::parse_attribute(attribute, &mut errors));
     }
     for declaration in &declarations {
@@ -37,7 +28,7 @@ pub fn cognito_trigger(args: TokenStream, item: TokenStream) -> TokenStream {
     valid::check_function(&declarations, &mut errors);
 
     let marker = handler_marker(&declarations);
-    let signature = Signature::parse(&function, marker, &mut errors);
+    let signature = HandlerTypes::parse(&function.sig, marker, &mut errors);
     if !errors.is_empty() {
         return fallback(&function, &errors, true);
     }
@@ -55,6 +46,115 @@ pub fn cognito_trigger(args: TokenStream, item: TokenStream) -> TokenStream {
     }
 }
 
+/// The annotated function. Only its signature is parsed with syn; the body
+/// stays tokens, for rustc to check (syn would recurse into it without a
+/// limit, see `cognito_trigger_core::item`).
+struct Function {
+    /// The other `#[cognito_trigger]` attributes: the first one expands the
+    /// function and takes them with it, so one expansion sees them all.
+    declarations: Vec<Attribute>,
+    /// Every other attribute, kept as written.
+    attributes: Vec<Attribute>,
+    vis: Visibility,
+    sig: syn::Signature,
+    body: Group,
+}
+
+/// The most tokens, and the most marks that can open a level of nesting
+/// (groups and punctuation but `,`, `:`, `'` and `>`), a handler's signature
+/// may have. A real one has a few dozen tokens and under ten marks; syn's
+/// type parser recurses once per level without a limit, and in a debug build
+/// on rustc's 8 MB stack it overflowed at about 140 levels.
+const SIGNATURE_TOKENS: usize = 1_000;
+const SIGNATURE_MARKS: usize = 64;
+
+/// The visibility and signature before a function's body.
+struct Head(Visibility, syn::Signature);
+
+impl Parse for Head {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        Ok(Head(input.parse()?, input.parse()?))
+    }
+}
+
+impl Function {
+    /// The function `item` is. Any other item is an error: then the
+    /// expansion that reports it, with the item unchanged.
+    fn read(tokens: TokenStream) -> Result<Function, TokenStream> {
+        let refuse = |span: Span, message: String, with_main: bool| {
+            let error = syn::Error::new(span, message).to_compile_error();
+            let main = with_main.then(|| {
+                quote!(
+                    fn main() {}
+                )
+            });
+            quote!(#error #tokens #main)
+        };
+        let not_a_function = || {
+            let message =
+                "#[cognito_trigger] goes on an `async fn` that handles the trigger's event";
+            refuse(Span::call_site(), message.to_owned(), false)
+        };
+        let [item] =
+            <[_; 1]>::try_from(item::items(tokens.clone())).map_err(|_| not_a_function())?;
+        let (Some(name), Some(body)) = (item.function_name(), item.body.clone()) else {
+            return Err(not_a_function());
+        };
+        let (size, marks) = size(&item.head);
+        if size > SIGNATURE_TOKENS || marks > SIGNATURE_MARKS {
+            let message = format!(
+                "this signature is too large or nests too deeply (over {SIGNATURE_TOKENS} tokens or {SIGNATURE_MARKS} brackets and operators): a handler is `async fn {name}(event: XEvent) -> Result<XEvent, cognito_trigger::Error>`, with an optional `&State` second argument"
+            );
+            return Err(refuse(name.span(), message, true));
+        }
+        let Head(vis, sig) =
+            syn::parse2(item.head.into_iter().collect()).map_err(|_| not_a_function())?;
+        let (declarations, attributes) =
+            item.attributes.into_iter().partition(attr::is_declaration);
+        Ok(Function {
+            declarations,
+            attributes,
+            vis,
+            sig,
+            body,
+        })
+    }
+}
+
+impl ToTokens for Function {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        for attribute in &self.attributes {
+            tokens.extend(attribute.to_tokens());
+        }
+        self.vis.to_tokens(tokens);
+        self.sig.to_tokens(tokens);
+        self.body.to_tokens(tokens);
+    }
+}
+
+/// The tokens in `trees`, groups' contents included, and the marks among
+/// them that can nest (see [`SIGNATURE_MARKS`]), counted without recursion.
+fn size(trees: &[TokenTree]) -> (usize, usize) {
+    let (mut tokens, mut marks) = (0, 0);
+    let mut pending: Vec<TokenStream> = vec![trees.iter().cloned().collect()];
+    while let Some(stream) = pending.pop() {
+        for tree in stream {
+            tokens += 1;
+            match tree {
+                TokenTree::Group(group) => {
+                    marks += 1;
+                    pending.push(group.stream());
+                }
+                TokenTree::Punct(punct) if !matches!(punct.as_char(), ',' | ':' | '\'' | '>') => {
+                    marks += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    (tokens, marks)
+}
+
 /// The marker type of the event the function's handler takes.
 fn handler_marker(declarations: &[Declaration]) -> &'static str {
     let markers: Vec<_> = declarations.iter().map(Declaration::marker).collect();
@@ -62,15 +162,14 @@ fn handler_marker(declarations: &[Declaration]) -> &'static str {
 }
 
 /// The parts of the handler's signature the entrypoint needs.
-struct Signature {
+struct HandlerTypes {
     event: Type,
     state: Option<Type>,
     output: Type,
 }
 
-impl Signature {
-    fn parse(function: &ItemFn, marker: &str, errors: &mut Errors) -> Option<Signature> {
-        let sig = &function.sig;
+impl HandlerTypes {
+    fn parse(sig: &syn::Signature, marker: &str, errors: &mut Errors) -> Option<HandlerTypes> {
         let event_type = format!("{marker}Event");
         if sig.asyncness.is_none() {
             errors.error(
@@ -145,7 +244,7 @@ impl Signature {
                 None
             }
         };
-        Some(Signature {
+        Some(HandlerTypes {
             event: event?,
             state,
             output: output?,
@@ -153,10 +252,10 @@ impl Signature {
     }
 }
 
-fn expand(function: &ItemFn, marker: &str, signature: &Signature) -> TokenStream {
+fn expand(function: &Function, marker: &str, signature: &HandlerTypes) -> TokenStream {
     let name = &function.sig.ident;
     let marker = format_ident!("{marker}");
-    let Signature {
+    let HandlerTypes {
         event,
         state,
         output,
@@ -180,7 +279,7 @@ fn expand(function: &ItemFn, marker: &str, signature: &Signature) -> TokenStream
     }
 }
 
-fn fallback(function: &ItemFn, errors: &Errors, with_main: bool) -> TokenStream {
+fn fallback(function: &Function, errors: &Errors, with_main: bool) -> TokenStream {
     let errors = errors.to_compile_errors();
     let function = function.to_token_stream();
     let main = with_main.then(|| {
@@ -192,5 +291,56 @@ fn fallback(function: &ItemFn, errors: &Errors, with_main: bool) -> TokenStream 
         #errors
         #function
         #main
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    /// Signatures at the bound, nested as deep as it allows, are read on a
+    /// stack the size of rustc's (8 MB) in a debug build; past it, refused.
+    #[test]
+    fn signatures_within_the_bound_are_read_and_deeper_ones_refused() {
+        let levels = SIGNATURE_MARKS - 4;
+        let nested = move |within: bool| {
+            let levels = if within { levels } else { 200 };
+            [
+                format!("async fn f(e: {}T) -> R", "& ".repeat(levels)),
+                format!(
+                    "async fn f(e: {}T{}) -> R",
+                    "[".repeat(levels),
+                    "]".repeat(levels)
+                ),
+                format!(
+                    "async fn f(e: {}T{}) -> R",
+                    "Vec<".repeat(levels),
+                    ">".repeat(levels)
+                ),
+                format!("async fn f(e: {}T) -> R", "fn() -> ".repeat(levels / 2)),
+                format!("async fn f(e: [T; {}1]) -> R", "- ".repeat(levels)),
+            ]
+        };
+        std::thread::Builder::new()
+            .stack_size(8 << 20)
+            .spawn(move || {
+                for (within, signature) in [true, false]
+                    .into_iter()
+                    .flat_map(|within| nested(within).map(|s| (within, s)))
+                {
+                    let item = TokenStream::from_str(&format!("{signature} {{}}")).unwrap();
+                    match Function::read(item) {
+                        Ok(_) => assert!(within, "{signature}"),
+                        Err(expansion) => {
+                            assert!(!within, "{signature}: {expansion}");
+                            assert!(expansion.to_string().contains("nests too deeply"));
+                        }
+                    }
+                }
+            })
+            .unwrap()
+            .join()
+            .unwrap();
     }
 }

@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
     label = "expected `{T}Event`",
     note = "the event type follows the declared triggers; `CognitoEvent` takes the event of any trigger"
 )]
-pub trait HandlerEvent<T>: Serialize + DeserializeOwned {}
+pub trait HandlerEvent<T>: Serialize + DeserializeOwned + Answer {}
 
 impl<T: Trigger> HandlerEvent<T> for TriggerEvent<T> {}
 impl<T: Trigger> HandlerEvent<T> for CognitoEvent {}

@@ -75,5 +75,5 @@ pub use tracing;
 #[cfg(feature = "runtime")]
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::entry::{start, start_with_setup};
+    pub use crate::entry::{invoke, start, start_with_setup};
 }

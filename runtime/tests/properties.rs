@@ -8,6 +8,8 @@
 //! at once, at any depth, with values of any JSON type (including deep
 //! nesting, unicode keys, big and negative numbers, floats).
 
+mod common;
+
 use cognito_trigger::events::*;
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -16,7 +18,6 @@ use proptest::test_runner::Config;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
-use std::path::Path;
 
 /// Every key the event types model, at any level: an inserted "unknown" key
 /// is none of these (a known key with an arbitrary value is a malformed event).
@@ -274,20 +275,11 @@ fn change() -> impl Strategy<Value = Change> {
     ]
 }
 
+/// The fixtures' values, without their paths.
 fn fixtures(dir: &str) -> Vec<Value> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/events")
-        .join(dir);
-    let mut files: Vec<_> = std::fs::read_dir(&root)
-        .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "no fixtures in {}", root.display());
-    files
-        .iter()
-        .map(|path| serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap())
+    common::fixtures(dir)
+        .into_iter()
+        .map(|(_, value)| value)
         .collect()
 }
 
@@ -524,37 +516,20 @@ mod decode_events;
 #[path = "../../fuzz/checks/dispatch.rs"]
 mod dispatch;
 
-fn replay(target: &str, check: fn(&[u8])) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../fuzz/corpus")
-        .join(target);
-    let mut inputs: Vec<_> = std::fs::read_dir(&root)
-        .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
-        .map(|entry| entry.unwrap().path())
-        .collect();
-    inputs.sort();
-    // At least the seeds: one input per fixture.
-    assert!(
-        inputs.len() >= 52,
-        "{}: {} inputs",
-        root.display(),
-        inputs.len()
-    );
-    for input in inputs {
-        let data = std::fs::read(&input).unwrap();
-        if std::panic::catch_unwind(|| check(&data)).is_err() {
-            panic!("fuzz finding: {}", input.display());
-        }
-    }
-}
+#[path = "../../fuzz/checks/replay.rs"]
+mod replay;
+use replay::replay;
+
+/// At least the seeds: one input per fixture.
+const SEEDS: usize = 52;
 
 #[test]
 fn the_decode_events_corpus_passes() {
-    replay("decode_events", decode_events::run);
+    replay("decode_events", SEEDS, decode_events::run);
 }
 
 #[cfg(feature = "testing")]
 #[test]
 fn the_dispatch_corpus_passes() {
-    replay("dispatch", dispatch::run);
+    replay("dispatch", SEEDS, dispatch::run);
 }

@@ -1,5 +1,6 @@
 //! The local Lambda invoke API answers as Lambda does when a function
-//! panics, hangs or exits, and the function serves again afterwards.
+//! panics, hangs, exits or answers what Cognito would refuse, and the
+//! function serves again afterwards.
 
 use cognito_trigger::events::{PreSignUpEvent, PreSignUpSource};
 use cognito_trigger::testing::http::{Response, call};
@@ -52,6 +53,15 @@ fn a_panic_is_an_unhandled_error_and_the_process_serves_on() {
         body["errorMessage"], "Internal error",
         "no detail reaches the user"
     );
+    serves(&server);
+}
+
+#[test]
+fn an_answer_cognito_would_refuse_is_an_error_and_the_process_serves_on() {
+    let server = server();
+    let (response, body) = invoke(&server, "MisbehaveLambdaFunction", "unverifiable");
+    assert_eq!(function_error(&response, &body), "InvalidResponse");
+    assert_eq!(body["errorMessage"], "Internal error");
     serves(&server);
 }
 

@@ -59,6 +59,14 @@ macro_rules! event_enum {
             }
         }
 
+        impl super::Answer for $name {
+            fn refusal(&self) -> Option<String> {
+                match self {
+                    $( $name::$variant(event) => event.refusal(), )*
+                }
+            }
+        }
+
         impl Serialize for $name {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {

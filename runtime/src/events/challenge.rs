@@ -12,6 +12,16 @@ pub type CreateAuthChallengeEvent = TriggerEvent<CreateAuthChallenge>;
 pub type VerifyAuthChallengeResponseEvent = TriggerEvent<VerifyAuthChallengeResponse>;
 
 impl Trigger for DefineAuthChallenge {
+    /// A next challenge Cognito does not know ends the sign-in in an error.
+    fn refusal(event: &DefineAuthChallengeEvent) -> Option<String> {
+        match &event.response.challenge_name {
+            Some(ChallengeName::Other(name)) => Some(format!(
+                "response.challengeName {name:?} is not a challenge Cognito knows; use a ChallengeName, such as ChallengeName::Custom"
+            )),
+            _ => None,
+        }
+    }
+
     const NAME: &'static str = "DefineAuthChallenge";
     type Source = DefineAuthChallengeSource;
     type Request = DefineAuthChallengeRequest;

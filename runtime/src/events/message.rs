@@ -13,6 +13,35 @@ impl Trigger for CustomMessage {
     type Source = CustomMessageSource;
     type Request = CustomMessageRequest;
     type Response = CustomMessageResponse;
+
+    /// Cognito refuses a message without its placeholders, or over its limits.
+    fn refusal(event: &CustomMessageEvent) -> Option<String> {
+        let response = &event.response;
+        [
+            ("emailMessage", &response.email_message),
+            ("smsMessage", &response.sms_message),
+        ]
+        .into_iter()
+        .find_map(|(field, message)| event.lacking_placeholder(field, message.as_deref()?).err())
+        .or_else(|| {
+            length_refusal(
+                "emailSubject",
+                response.email_subject.as_deref()?,
+                EMAIL_SUBJECT_MAX,
+            )
+        })
+        .or_else(|| {
+            length_refusal(
+                "emailMessage",
+                response.email_message.as_deref()?,
+                EMAIL_MESSAGE_MAX,
+            )
+        })
+    }
+}
+
+fn length_refusal(field: &str, text: &str, max: usize) -> Option<String> {
+    (text.chars().count() > max).then(|| format!("{field} is longer than {max} characters"))
 }
 
 string_enum! {
@@ -72,16 +101,12 @@ impl CustomMessageEvent {
         message: impl Into<String>,
     ) -> Result<&mut Self, Error> {
         let (subject, message) = (subject.into(), message.into());
-        self.check_placeholders("emailMessage", &message)?;
-        if subject.chars().count() > EMAIL_SUBJECT_MAX {
-            return Err(Error::internal(format!(
-                "emailSubject is longer than {EMAIL_SUBJECT_MAX} characters"
-            )));
-        }
-        if message.chars().count() > EMAIL_MESSAGE_MAX {
-            return Err(Error::internal(format!(
-                "emailMessage is longer than {EMAIL_MESSAGE_MAX} characters"
-            )));
+        self.lacking_placeholder("emailMessage", &message)
+            .map_err(Error::internal)?;
+        if let Some(problem) = length_refusal("emailSubject", &subject, EMAIL_SUBJECT_MAX)
+            .or_else(|| length_refusal("emailMessage", &message, EMAIL_MESSAGE_MAX))
+        {
+            return Err(Error::internal(problem));
         }
         self.response.email_subject = Some(subject);
         self.response.email_message = Some(message);
@@ -91,7 +116,8 @@ impl CustomMessageEvent {
     /// Sets the SMS text, which must contain the same placeholders as an email.
     pub fn set_sms(&mut self, message: impl Into<String>) -> Result<&mut Self, Error> {
         let message = message.into();
-        self.check_placeholders("smsMessage", &message)?;
+        self.lacking_placeholder("smsMessage", &message)
+            .map_err(Error::internal)?;
         self.response.sms_message = Some(message);
         Ok(self)
     }
@@ -114,16 +140,16 @@ impl CustomMessageEvent {
         required
     }
 
-    fn check_placeholders(&self, field: &str, message: &str) -> Result<(), Error> {
+    fn lacking_placeholder(&self, field: &str, message: &str) -> Result<(), String> {
         match self
             .required_placeholders()
             .into_iter()
             .find(|p| !message.contains(p))
         {
-            Some(missing) => Err(Error::internal(format!(
+            Some(missing) => Err(format!(
                 "{field} for {} lacks the placeholder {missing}, so Cognito would reject it",
                 self.trigger_source
-            ))),
+            )),
             None => Ok(()),
         }
     }

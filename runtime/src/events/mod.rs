@@ -50,6 +50,27 @@ pub trait Trigger: Clone + Debug + Default + PartialEq + 'static {
     type Source: Field + Clone + Debug + PartialEq;
     type Request: Field + Clone + Debug + PartialEq;
     type Response: Field + Clone + Debug + PartialEq;
+
+    /// What Cognito would refuse in `event`, the answer a handler returned,
+    /// said for the log; `None` when Cognito takes it.
+    fn refusal(_event: &TriggerEvent<Self>) -> Option<String> {
+        None
+    }
+}
+
+/// An event a handler answers with. The entrypoint checks the answer before
+/// it goes back: Cognito refuses some (an email verified for a user without
+/// one, a challenge that does not exist) with a message that tells the user
+/// nothing, so the function reports the problem in its own log instead.
+pub trait Answer {
+    /// What Cognito would refuse in this answer, if anything.
+    fn refusal(&self) -> Option<String>;
+}
+
+impl<T: Trigger> Answer for TriggerEvent<T> {
+    fn refusal(&self) -> Option<String> {
+        T::refusal(self)
+    }
 }
 
 json_object! {

@@ -14,6 +14,33 @@ impl Trigger for PreSignUp {
     type Source = PreSignUpSource;
     type Request = PreSignUpRequest;
     type Response = PreSignUpResponse;
+
+    /// Cognito fails the sign-up when it is to verify an attribute the user
+    /// does not have.
+    fn refusal(event: &PreSignUpEvent) -> Option<String> {
+        let lacks = |name: &str| {
+            event
+                .request
+                .user_attributes
+                .get(name)
+                .is_none_or(|value| value.is_empty())
+        };
+        let (response, attribute) = if event.response.auto_verify_email && lacks("email") {
+            ("autoVerifyEmail", "email")
+        } else if event.response.auto_verify_phone && lacks("phone_number") {
+            ("autoVerifyPhone", "phone_number")
+        } else {
+            return None;
+        };
+        Some(format!(
+            "response.{response} is true but the user has no {attribute} attribute; set it with auto_verify_{}(), which checks",
+            if attribute == "email" {
+                "email"
+            } else {
+                "phone"
+            }
+        ))
+    }
 }
 
 impl Trigger for PostConfirmation {

@@ -130,17 +130,11 @@ user_attributes!(
 /// runtime), without a process: for fuzzing and quick tests of the whole path.
 pub fn dispatch<E, R, F, Fut>(handler: F, payload: &[u8]) -> Invocation
 where
-    E: serde::de::DeserializeOwned + serde::Serialize,
+    E: serde::de::DeserializeOwned + serde::Serialize + crate::events::Answer,
     F: Fn(E) -> Fut,
     Fut: std::future::Future<Output = R>,
     R: crate::handler::HandlerOutput<E>,
 {
-    let Ok(payload) = std::str::from_utf8(payload) else {
-        return Invocation::Error {
-            error_type: "InvalidEvent".into(),
-            error_message: "Invalid event: not UTF-8".into(),
-        };
-    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("a current-thread runtime starts");

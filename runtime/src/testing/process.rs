@@ -117,10 +117,6 @@ impl LambdaProcess {
         self
     }
 
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
     /// Sends `payload` to the function and waits for its answer.
     pub fn invoke(&mut self, payload: &[u8]) -> Result<Invocation, InvokeError> {
         self.invocations += 1;

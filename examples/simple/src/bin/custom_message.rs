@@ -35,14 +35,9 @@ async fn custom_message(mut event: CustomMessageEvent) -> Result<CustomMessageEv
 mod tests {
     use super::*;
 
+    /// Cognito's event for `source`, with its `{####}` and `{username}` placeholders.
     fn message(source: CustomMessageSource) -> CustomMessageEvent {
-        let mut event = CustomMessageEvent {
-            trigger_source: source,
-            ..Default::default()
-        };
-        event.request.code_parameter = "{####}".into();
-        event.request.username_parameter = Some("{username}".into());
-        event
+        CustomMessageEvent::sample(source)
     }
 
     #[tokio::test]
@@ -77,6 +72,14 @@ mod tests {
         let event = custom_message(message(CustomMessageSource::Authentication))
             .await
             .unwrap();
-        assert_eq!(event.response, Default::default());
+        let response = &event.response;
+        assert_eq!(
+            (
+                &response.email_subject,
+                &response.email_message,
+                &response.sms_message
+            ),
+            (&None, &None, &None)
+        );
     }
 }
