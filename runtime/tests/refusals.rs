@@ -157,8 +157,10 @@ fn a_migration_value_cognito_does_not_know_is_refused() {
     assert_eq!(answer(&event, status), refused());
     let medium = move |mut event: UserMigrationEvent| {
         event = migrate(event);
-        event.response.desired_delivery_mediums =
-            Some(vec![DeliveryMedium::Email, DeliveryMedium::Other("PIGEON".into())]);
+        event.response.desired_delivery_mediums = Some(vec![
+            DeliveryMedium::Email,
+            DeliveryMedium::Other("PIGEON".into()),
+        ]);
         event
     };
     assert_eq!(answer(&event, medium), refused());
