@@ -122,6 +122,12 @@ fn a_message_without_its_placeholders_or_over_its_limits_is_refused() {
         event
     };
     assert_eq!(answer(&event, sms), refused());
+    let empty = |mut event: CustomMessageEvent| {
+        event.response.sms_message = Some(String::new());
+        event.response.email_message = Some(String::new());
+        event
+    };
+    assert_eq!(answer(&event, empty), None);
 
     let long_subject = |mut event: CustomMessageEvent| {
         event.response.email_subject = Some("s".repeat(EMAIL_SUBJECT_MAX + 1));

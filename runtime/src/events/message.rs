@@ -22,7 +22,12 @@ impl Trigger for CustomMessage {
             ("smsMessage", &response.sms_message),
         ]
         .into_iter()
-        .find_map(|(field, message)| event.lacking_placeholder(field, message.as_deref()?).err())
+        // An empty message is no message: Cognito sends its own (cognito-local
+        // fills the response with empty strings).
+        .find_map(|(field, message)| {
+            let message = message.as_deref().filter(|m| !m.is_empty())?;
+            event.lacking_placeholder(field, message).err()
+        })
         .or_else(|| {
             length_refusal(
                 "emailSubject",
