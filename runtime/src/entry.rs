@@ -56,7 +56,7 @@ where
 }
 
 fn block_on(serving: impl Future<Output = Result<(), BoxError>>) -> ExitCode {
-    lambda_runtime::tracing::init_default_subscriber();
+    crate::log::init();
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -58,6 +58,8 @@ mod entry;
 #[cfg(feature = "runtime")]
 mod error;
 #[cfg(feature = "runtime")]
+mod log;
+#[cfg(feature = "runtime")]
 mod setup;
 
 #[cfg(feature = "runtime")]
