@@ -4,11 +4,15 @@
 #
 #   benchmarks/run.sh [process]  binary size, dependency count, cold start, throughput
 #   benchmarks/run.sh events     event path per trigger: ns per event, ratios to the baseline
-#   benchmarks/run.sh all        both
+#   benchmarks/run.sh build      the build step: in-process for 10/100/1,000 declarations,
+#                                incremental rebuilds, the macro's expansion time per handler
+#   benchmarks/run.sh all        all three
 #
 # Environment: ROUNDS (21) throughput runs per binary, INVOCATIONS (5000) per
 # run, COLD_ROUNDS (101) cold starts per binary, EVENT_ROUNDS (15) short runs
-# of each event-path bench. Many short rounds, alternating, rather than a few
+# of each event-path bench; BUILD_ROUNDS (15) runs of the build-step bench,
+# REBUILD_ROUNDS (15) timed rebuilds per package, EXPAND_ROUNDS (3) passes over
+# every binary of the expansion timing. Many short rounds, alternating, rather than a few
 # long ones: on a shared machine the speed drifts, and a ratio only holds
 # between runs made close together. Builds go to $CARGO_TARGET_DIR (default
 # target/bench) at a lower priority; the measurements run at normal priority.
@@ -19,6 +23,9 @@ ROUNDS="${ROUNDS:-21}"
 INVOCATIONS="${INVOCATIONS:-5000}"
 COLD_ROUNDS="${COLD_ROUNDS:-101}"
 EVENT_ROUNDS="${EVENT_ROUNDS:-15}"
+BUILD_ROUNDS="${BUILD_ROUNDS:-15}"
+REBUILD_ROUNDS="${REBUILD_ROUNDS:-15}"
+EXPAND_ROUNDS="${EXPAND_ROUNDS:-3}"
 release="$CARGO_TARGET_DIR/release"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -184,12 +191,183 @@ events() {
     machine
 }
 
+# The generated packages of `build_step_packages`: cargo on the package of
+# one variant. Without the build step, the macro is told to check each
+# declaration alone, as it does under compile-fail harnesses. At priority
+# $niceness (0 unless set).
+variant_cargo() {
+    local variant=$1 command=$2 skip=()
+    shift 2
+    [ "$variant" = no_build_step ] && skip=(COGNITO_TRIGGER_SKIP_MANIFEST=1)
+    env "${skip[@]}" nice -n "${niceness:-0}" cargo "$command" --manifest-path "$packages/$variant/Cargo.toml" "$@"
+}
+
+# An edit to a handler: its REVISION string, new each time.
+edits=0
+edit() {
+    edits=$((edits + 1))
+    sed -i "s/^const REVISION: &str = \"r[0-9]*\";/const REVISION: \&str = \"r$edits\";/" "$packages/$1/src/bin/$2.rs"
+}
+
+# Runs one timed build ("variant binary cargo-args..."), appending its
+# seconds to $work/<label>.s and the rustc runs it made to <label>.rustc. A
+# build that recompiled cognito-trigger itself (the workspace being edited
+# meanwhile) is done again.
+timed_build() {
+    local label=$1 variant=$2 bin=$3 tries start end
+    shift 3
+    for tries in 1 2 3; do
+        edit "$variant" "$bin"
+        start=$EPOCHREALTIME
+        variant_cargo "$variant" "$@" -v >/dev/null 2>"$work/last.log"
+        end=$EPOCHREALTIME
+        grep -q 'Compiling cognito-trigger' "$work/last.log" || break
+        echo "  ($label: cognito-trigger itself was rebuilt; again)"
+    done
+    awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f\n", b - a }' >>"$work/$label.s"
+    grep -c 'Running `.*rustc .*--crate-name' "$work/last.log" >>"$work/$label.rustc" || true
+}
+
+# The macro's expansion: rustc's expand_crate pass ("label binaries...") for
+# each binary, checked alone after an edit, in each variant in turn, and
+# what it takes above the same binary without an attribute (plain).
+expansion() {
+    local label=$1 round i bin variant
+    shift
+    local -a variants=(build_step no_build_step trivial plain)
+    for variant in "${variants[@]}"; do
+        niceness=10 variant_cargo "$variant" check -q --bin "$1"
+    done
+    for round in $(seq "$EXPAND_ROUNDS"); do
+        i=0
+        for bin in "$@"; do
+            i=$((i + 1))
+            for variant in "${variants[@]:i%4}" "${variants[@]:0:i%4}"; do
+                edit "$variant" "$bin"
+                variant_cargo "$variant" rustc -q --profile check --bin "$bin" -- \
+                    -Z time-passes -Z time-passes-format=json 2>&1 >/dev/null |
+                    sed -n 's/.*"pass":"expand_crate","time":\([0-9.e-]*\).*/\1/p' >>"$work/$label.$variant.expand"
+            done
+        done
+    done
+    echo "$label: expand_crate per binary (ms, medians of $EXPAND_ROUNDS x $#), and above plain (no attribute):"
+    for variant in "${variants[@]}"; do
+        paste "$work/$label.$variant.expand" "$work/$label.plain.expand" | awk '{ print ($1 - $2) * 1e3 }' >"$work/$label.$variant.above"
+        echo "  $variant: $(awk '{ print $1 * 1e3 }' "$work/$label.$variant.expand" | median | xargs printf '%.2f')," \
+            "above plain $(median <"$work/$label.$variant.above" | xargs printf '%.2f')"
+    done
+    echo "  above plain, build_step/trivial: $(ratio "$(median <"$work/$label.build_step.above")" "$(median <"$work/$label.trivial.above")")," \
+        "no_build_step/trivial: $(ratio "$(median <"$work/$label.no_build_step.above")" "$(median <"$work/$label.trivial.above")")"
+}
+
+build_step() {
+    machine
+    nice -n 10 cargo build --release -p cognito-trigger-benchmarks --bin build_step_packages
+    nice -n 10 cargo bench -p cognito-trigger-benchmarks --bench build_step --no-run
+
+    # In-process: the build step for 10, 100, 1,000 declarations, and the
+    # manifest's part of one macro expansion.
+    local round
+    for round in $(seq "$BUILD_ROUNDS"); do
+        cargo bench -q -p cognito-trigger-benchmarks --bench build_step -- --sample-count 20 |
+            medians >"$work/build.$round"
+    done
+    echo "in-process, medians of $BUILD_ROUNDS rounds (ratios: median of each round's ratio):"
+    cat "$work"/build.* | awk '
+        function median(list, count,   i, j, t) {
+            for (i = 2; i <= count; i++)
+                for (j = i; j > 1 && list[j - 1] > list[j]; j--) { t = list[j]; list[j] = list[j - 1]; list[j - 1] = t }
+            return count % 2 ? list[(count + 1) / 2] : (list[count / 2] + list[count / 2 + 1]) / 2
+        }
+        { k = ++n[$1, $2]; ns[$1, $2, k] = $3 }
+        END {
+            printf "  %-12s %12s %14s %16s\n", "declarations", "build step", "per declaration", "macro reads manifest"
+            split("10 100 1000", sizes, " ")
+            for (s = 1; s <= 3; s++) {
+                size = sizes[s]; rounds = n["build_step", size]
+                for (r = 1; r <= rounds; r++) { a[r] = ns["build_step", size, r]; b[r] = ns["macro_reads_manifest", size, r] }
+                step = median(a, rounds)
+                printf "  %-12d %9.2f ms %11.1f us %16.1f us\n", size, step / 1e6, step / size / 1e3, median(b, rounds) / 1e3
+            }
+            for (s = 2; s <= 3; s++) {
+                for (r = 1; r <= rounds; r++) q[r] = ns["build_step", sizes[s], r] / ns["build_step", sizes[s - 1], r]
+                printf "  growth %s -> %s declarations: %.2fx (10x is linear)\n", sizes[s - 1], sizes[s], median(q, rounds)
+            }
+        }'
+
+    # Generated packages of 13 binaries, built in their own target directory.
+    local dir="$CARGO_TARGET_DIR/build-step" scans="$CARGO_TARGET_DIR/tmp/build-step" variant bin order i start
+    packages="$dir/packages"
+    local -a bins
+    mapfile -t bins < <("$release/build_step_packages" "$packages")
+    echo "packages: ${#bins[@]} binaries each, in $packages"
+    (
+        export CARGO_TARGET_DIR="$dir/target" RUSTC_BOOTSTRAP=1
+        for variant in build_step no_build_step; do
+            niceness=10 variant_cargo "$variant" build -q
+        done
+        # The incremental rebuild after an edit to one handler, alternating:
+        # the package with the build step, the same without it, and with it
+        # but building only the edited binary.
+        for round in $(seq "$REBUILD_ROUNDS"); do
+            bin=${bins[round % ${#bins[@]}]}
+            if ((round % 2)); then order="build_step no_build_step one_bin"; else order="one_bin no_build_step build_step"; fi
+            for variant in $order; do
+                case $variant in
+                one_bin) timed_build one_bin build_step "$bin" build --bin "$bin" ;;
+                *) timed_build "$variant" "$variant" "$bin" build ;;
+                esac
+            done
+        done
+        echo "incremental rebuild (cargo build, dev profile), medians of $REBUILD_ROUNDS edits:"
+        for variant in build_step no_build_step one_bin; do
+            echo "  $variant: $(median <"$work/$variant.s") s, rustc runs $(median <"$work/$variant.rustc")"
+        done
+        echo "  build_step/no_build_step $(median_ratio "$work/build_step.s" "$work/no_build_step.s")," \
+            "one_bin/no_build_step $(median_ratio "$work/one_bin.s" "$work/no_build_step.s")"
+
+        # The build script as cargo runs it in a dev build (opt-level 0, as
+        # build scripts and build-dependencies are unless the profile's
+        # build-override says otherwise), on the in-process bench's packages:
+        # the binary is the same for any package, which it reads from
+        # CARGO_MANIFEST_DIR. After the first run, the outputs are unchanged,
+        # so not rewritten, as after an edit that leaves the declarations be.
+        local script size
+        script=$(find "$CARGO_TARGET_DIR/debug/build" -path '*/bench-build-step-*/build-script-build' | head -1)
+        for round in $(seq "$BUILD_ROUNDS"); do
+            for size in 10 100 1000; do
+                mkdir -p "$work/out-$size"
+                start=$EPOCHREALTIME
+                CARGO_MANIFEST_DIR="$scans/scan-$size" OUT_DIR="$work/out-$size" "$script" >/dev/null
+                awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.5f\n", b - a }' >>"$work/script-$size.s"
+            done
+        done
+        echo "build script in a dev build (one process: scan, manifest, template, writes), medians of $BUILD_ROUNDS:"
+        for size in 10 100 1000; do
+            echo "  $size declarations: $(median <"$work/script-$size.s" | awk -v n="$size" '{ printf "%.1f ms, %.0f us per declaration", $1 * 1e3, $1 * 1e6 / n }')"
+        done
+        echo "  growth 100 -> 1000: $(median_ratio "$work/script-1000.s" "$work/script-100.s")x"
+
+        expansion small "${bins[@]}"
+        # The same in a package of 1,000 declarations over 100 pools, whose
+        # manifest each expansion reads: every 16th of its binaries.
+        packages="$dir/large"
+        local -a large sample=()
+        mapfile -t large < <("$release/build_step_packages" "$packages" 1000 100)
+        for ((i = 0; i < ${#large[@]}; i += 16)); do sample+=("${large[i]}"); done
+        echo "large packages: ${#large[@]} binaries each, in $packages; timing ${#sample[@]} of them"
+        expansion large "${sample[@]}"
+    )
+    machine
+}
+
 case "${1:-process}" in
 process) process ;;
 events) events ;;
-all) events && process ;;
+build) build_step ;;
+all) events && process && build_step ;;
 *)
-    echo "usage: $0 [process|events|all]" >&2
+    echo "usage: $0 [process|events|build|all]" >&2
     exit 2
     ;;
 esac

@@ -22,20 +22,25 @@ where
     serde_json::to_vec(&response).expect("serializable")
 }
 
+/// The PreSignUp logic, shared with the `baseline_pre_sign_up` binary.
+pub fn screen_sign_up(
+    mut event: CognitoEventUserPoolsPreSignup,
+) -> Result<CognitoEventUserPoolsPreSignup, Error> {
+    let source = &event.cognito_event_user_pools_header.trigger_source;
+    if *source != Some(CognitoEventUserPoolsPreSignupTriggerSource::SignUp) {
+        return Ok(event);
+    }
+    let email = event.request.user_attributes.get("email");
+    if !email.is_some_and(|email| email.ends_with("@example.com")) {
+        return Err("Sign-up is open to @example.com addresses only".into());
+    }
+    event.response.auto_confirm_user = true;
+    event.response.auto_verify_email = true;
+    Ok(event)
+}
+
 pub fn pre_sign_up(bytes: &[u8]) -> Vec<u8> {
-    run(bytes, |mut event: CognitoEventUserPoolsPreSignup| {
-        let source = &event.cognito_event_user_pools_header.trigger_source;
-        if *source != Some(CognitoEventUserPoolsPreSignupTriggerSource::SignUp) {
-            return Ok(event);
-        }
-        let email = event.request.user_attributes.get("email");
-        if !email.is_some_and(|email| email.ends_with("@example.com")) {
-            return Err("Sign-up is open to @example.com addresses only".into());
-        }
-        event.response.auto_confirm_user = true;
-        event.response.auto_verify_email = true;
-        Ok(event)
-    })
+    run(bytes, screen_sign_up)
 }
 
 pub fn pre_token_generation_v1(bytes: &[u8]) -> Vec<u8> {

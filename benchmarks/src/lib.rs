@@ -7,10 +7,14 @@
 //!   `aws_lambda_events` types, decoded as `lambda_runtime` decodes them;
 //! - [`value`]: `serde_json::Value` pass-through, the floor for a typed path.
 //!
-//! Each module has one function per trigger in [`events::TRIGGERS`], named
+//! Each of those has one function per trigger in [`events::TRIGGERS`], named
 //! after it, taking the event's bytes and returning the response's bytes.
+//!
+//! [`build_step`] writes the generated packages of the build-step figures
+//! (`benches/build_step.rs`, `run.sh build`).
 
 pub mod baseline;
+pub mod build_step;
 pub mod events;
 pub mod toolkit;
 pub mod value;

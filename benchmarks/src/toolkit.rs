@@ -1,80 +1,62 @@
-//! cognito-trigger's event path. The decoding functions of
-//! `runtime/src/entry.rs` are private to the crate, so [`run`] repeats their
-//! calls one for one: keep it in step with `entry.rs`.
+//! cognito-trigger's event path: the generated entrypoint's own
+//! `invoke` (decode, handler under CatchPanic, errors), between what
+//! lambda_runtime does before and after it.
 
+use cognito_trigger::__private::invoke;
 use cognito_trigger::Error;
 use cognito_trigger::events::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::value::RawValue;
 use std::future::Future;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::task::{Context, Poll, Waker};
 
 /// One invocation as the generated entrypoint serves it.
 pub fn run<E, F, Fut>(bytes: &[u8], handler: F) -> Vec<u8>
 where
-    E: DeserializeOwned + Serialize,
+    E: DeserializeOwned + Serialize + Answer,
     F: Fn(E) -> Fut,
     Fut: Future<Output = Result<E, Error>>,
 {
-    let payload = payload(bytes);
-    // `entry::invoke`: decode, then poll the handler's future under CatchPanic.
-    let event = decode::<E>(payload.get()).expect("a valid event");
-    let response = poll_catching_panics(handler(event))
-        .expect("the handler does not panic")
-        .expect("the handler accepts the event");
+    payload();
+    let mut invocation = Box::pin(invoke(&handler, bytes));
+    let Poll::Ready(response) = invocation
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    else {
+        unreachable!("the benchmark handlers never wait")
+    };
+    let response = response.expect("the handler accepts the event");
     // lambda_runtime's `EventCompletionRequest::into_req`.
     serde_json::to_vec(&response).expect("serializable")
 }
 
-/// What lambda_runtime hands `entry::serve`'s service: its
-/// `deserializer::deserialize` into the payload type `entry.rs` registers,
-/// `Box<RawValue>`, which costs a validating scan of the event and a copy.
-pub fn payload(bytes: &[u8]) -> Box<RawValue> {
-    let jd = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(jd).expect("valid JSON")
+/// What lambda_runtime still parses before the entrypoint's service is
+/// called: its `deserializer::deserialize` (serde_path_to_error) into the
+/// service's payload type, `()`, of the body the entrypoint's layer leaves,
+/// `null`. (Until that layer, this pass took the whole event into
+/// `Box<RawValue>`.)
+pub fn payload() {
+    let jd = &mut serde_json::Deserializer::from_slice(b"null");
+    let () = serde_path_to_error::deserialize(jd).expect("null is a unit");
 }
 
-/// `entry::decode`: parses the fast way; on failure, parses again to name the field at fault.
-fn decode<E: DeserializeOwned>(payload: &str) -> Result<E, String> {
-    serde_json::from_str(payload).map_err(|error| {
-        let deserializer = &mut serde_json::Deserializer::from_str(payload);
-        match serde_path_to_error::deserialize::<_, E>(deserializer) {
-            Err(located) if located.path().to_string() != "." => {
-                format!("{}: {}", located.path(), located.inner())
-            }
-            _ => error.to_string(),
-        }
-    })
-}
-
-/// `entry::CatchPanic(Box::pin(handler(event))).await`, for a handler that
-/// completes in one poll, as these do.
-fn poll_catching_panics<F: Future>(future: F) -> Result<F::Output, Box<dyn std::any::Any + Send>> {
-    let mut future = Box::pin(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    match catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(&mut cx))) {
-        Ok(Poll::Ready(output)) => Ok(output),
-        Ok(Poll::Pending) => unreachable!("the benchmark handlers never wait"),
-        Err(panic) => Err(panic),
+/// The PreSignUp logic, shared with the `toolkit_pre_sign_up` binary.
+pub async fn screen_sign_up(mut event: PreSignUpEvent) -> Result<PreSignUpEvent, Error> {
+    if event.trigger_source != PreSignUpSource::SignUp {
+        return Ok(event);
     }
+    let email = event.request.user_attributes.get("email");
+    if !email.is_some_and(|email| email.ends_with("@example.com")) {
+        return Err(Error::reject(
+            "Sign-up is open to @example.com addresses only",
+        ));
+    }
+    event.auto_confirm().auto_verify_email();
+    Ok(event)
 }
 
 pub fn pre_sign_up(bytes: &[u8]) -> Vec<u8> {
-    run(bytes, async |mut event: PreSignUpEvent| {
-        if event.trigger_source != PreSignUpSource::SignUp {
-            return Ok(event);
-        }
-        let email = event.request.user_attributes.get("email");
-        if !email.is_some_and(|email| email.ends_with("@example.com")) {
-            return Err(Error::reject(
-                "Sign-up is open to @example.com addresses only",
-            ));
-        }
-        event.auto_confirm().auto_verify_email();
-        Ok(event)
-    })
+    run(bytes, screen_sign_up)
 }
 
 pub fn pre_token_generation_v1(bytes: &[u8]) -> Vec<u8> {

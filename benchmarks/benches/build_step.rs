@@ -1,0 +1,72 @@
+//! Issue 6, build step: what `cognito_trigger::build::run()` does in a
+//! build script (scan every binary, check across functions, the manifest,
+//! the template in YAML and JSON), in-process, for generated packages of 10,
+//! 100 and 1,000 declarations over 100 pools (10 over 10), written under
+//! the target directory first (see `src/build_step.rs`). Only the writing of
+//! the files is left out.
+//!
+//! Also what each `#[cognito_trigger]` does with the manifest: parse it
+//! whole and find its function, once per handler.
+//!
+//! `cargo bench -p cognito-trigger-benchmarks --bench build_step`; ratios:
+//! `benchmarks/run.sh build`.
+
+use cognito_trigger::build;
+use cognito_trigger_benchmarks::build_step::{Spec, Variant, handlers, write_package};
+use cognito_trigger_core::manifest::Manifest;
+use divan::{Bencher, black_box};
+use std::path::{Path, PathBuf};
+
+const SIZES: [usize; 3] = [10, 100, 1000];
+
+fn main() {
+    for declarations in SIZES {
+        write_package(
+            &package(declarations),
+            &format!("scan-{declarations}"),
+            Spec::across_100_pools(declarations),
+            Variant::BuildStep,
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime"),
+        )
+        .expect("the generated package is written");
+    }
+    divan::Divan::default()
+        .sample_count(50)
+        .config_with_args()
+        .main();
+}
+
+fn package(declarations: usize) -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("build-step/scan-{declarations}"))
+}
+
+/// Scan + manifest + template: the build step less its file writes.
+#[divan::bench(args = SIZES)]
+fn build_step(bencher: Bencher, declarations: usize) {
+    let dir = package(declarations);
+    bencher.bench(|| {
+        let output = build::generate(black_box(&dir)).expect("the package builds");
+        let template = output.template.expect("a template");
+        (output.manifest.to_json(), template)
+    });
+}
+
+/// The manifest's part in one macro expansion: read it whole, find the function.
+#[divan::bench(args = SIZES)]
+fn macro_reads_manifest(bencher: Bencher, declarations: usize) {
+    let json = build::generate(&package(declarations))
+        .expect("the package builds")
+        .manifest
+        .to_json();
+    let bin = handlers(Spec::across_100_pools(declarations))
+        .pop()
+        .expect("a handler")
+        .bin;
+    bencher.bench(|| {
+        let manifest = Manifest::from_json(black_box(&json)).expect("a manifest");
+        manifest
+            .functions_of(&bin)
+            .next()
+            .map(|f| f.declarations.len())
+    });
+}
