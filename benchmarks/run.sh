@@ -329,11 +329,12 @@ build_step() {
         # The build script as cargo runs it in a dev build (opt-level 0, as
         # build scripts and build-dependencies are unless the profile's
         # build-override says otherwise), on the in-process bench's packages:
-        # the binary is the same for any package, which it reads from
-        # CARGO_MANIFEST_DIR. After the first run, the outputs are unchanged,
-        # so not rewritten, as after an edit that leaves the declarations be.
+        # the binary (its newest build) is the same for any package, which it
+        # reads from CARGO_MANIFEST_DIR. After the first run, the outputs are
+        # unchanged, so not rewritten, as after an edit that leaves the
+        # declarations be.
         local script size
-        script=$(find "$CARGO_TARGET_DIR/debug/build" -path '*/bench-build-step-*/build-script-build' | head -1)
+        script=$(ls -t "$CARGO_TARGET_DIR"/debug/build/bench-build-step-*/build-script-build | head -1)
         for round in $(seq "$BUILD_ROUNDS"); do
             for size in 10 100 1000; do
                 mkdir -p "$work/out-$size"
