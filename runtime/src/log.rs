@@ -87,13 +87,6 @@ impl Filter {
             .map_or(self.default, |(_, level)| *level);
         level >= *metadata.level()
     }
-
-    fn max_level(&self) -> LevelFilter {
-        self.targets
-            .iter()
-            .map(|(_, level)| *level)
-            .fold(self.default, LevelFilter::max)
-    }
 }
 
 /// A level as `RUST_LOG` and Lambda write it; Lambda's `FATAL` is `ERROR`.
@@ -196,19 +189,18 @@ impl Span {
 impl<W: Write + Send + 'static> Subscriber for Logger<W> {
     fn register_callsite(&self, metadata: &'static Metadata<'static>) -> Interest {
         // The filter reads only a callsite's level and target: decide once.
-        if self.filter.enabled(metadata) {
+        if self.enabled(metadata) {
             Interest::always()
         } else {
             Interest::never()
         }
     }
 
-    fn max_level_hint(&self) -> Option<LevelFilter> {
-        Some(self.filter.max_level())
-    }
-
+    /// Every span is kept, whatever the level, so that an error logged at
+    /// `AWS_LAMBDA_LOG_LEVEL=ERROR` still names its request (lambda_runtime's
+    /// span is at INFO); the level filters events only.
     fn enabled(&self, metadata: &Metadata<'_>) -> bool {
-        self.filter.enabled(metadata)
+        metadata.is_span() || self.filter.enabled(metadata)
     }
 
     fn new_span(&self, attributes: &Attributes<'_>) -> Id {
@@ -403,6 +395,15 @@ mod tests {
     }
 
     #[test]
+    fn spans_below_the_level_still_name_the_request() {
+        let lines = lines(Filter::new(Some("ERROR"), None), false, invocation);
+        assert_eq!(
+            lines,
+            [r#"ERROR Lambda runtime invoke{requestId="r-1"}: handler failed confirmed=false"#]
+        );
+    }
+
+    #[test]
     fn outside_a_span_an_event_has_none() {
         let lines = lines(Filter::new(None, None), false, || {
             drop(tracing::info_span!("closed", id = 1));
@@ -425,7 +426,6 @@ mod tests {
                 ("cognito_trigger".to_owned(), LevelFilter::DEBUG),
             ]
         );
-        assert_eq!(filter.max_level(), LevelFilter::DEBUG);
         // Lambda's setting wins for the default level; FATAL is ERROR.
         assert_eq!(
             Filter::new(Some("FATAL"), Some("trace")).default,

@@ -69,3 +69,53 @@ fn the_binary_serves_the_runtime_api() {
         true
     );
 }
+
+/// The generated entrypoint's log, as Lambda's JSON log format asks: one JSON
+/// object a line, with the level, the event's fields and lambda_runtime's
+/// span naming the request; `AWS_LAMBDA_LOG_LEVEL` sets the level.
+#[test]
+fn the_binary_logs_json_lines_at_the_level_lambda_sets() {
+    let log =
+        std::env::temp_dir().join(format!("cognito-trigger-log-{}.jsonl", std::process::id()));
+    let _ = std::fs::remove_file(&log);
+    let mut function = LambdaProcess::new(env!("CARGO_BIN_EXE_pre_sign_up"), "pre_sign_up")
+        .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
+        .env("AWS_LAMBDA_LOG_LEVEL", "WARN")
+        .log_to(&log);
+    let rejected = invoke(&mut function, &sign_up("jane@elsewhere.org"));
+    assert!(matches!(rejected, Invocation::Error { .. }));
+    let malformed = json!({"triggerSource": "PreSignUp_SignUp", "request": {"userAttributes": 42}});
+    assert!(matches!(
+        invoke(&mut function, &malformed),
+        Invocation::Error { .. }
+    ));
+    function.stop();
+
+    let text = std::fs::read_to_string(&log).unwrap();
+    std::fs::remove_file(&log).unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    // The rejection is logged at INFO, under WARN: only the malformed event's
+    // ERROR lines are written.
+    assert!(!lines.is_empty(), "{text}");
+    assert!(lines.iter().all(|line| line["level"] == "ERROR"), "{text}");
+    let invalid = lines
+        .iter()
+        .find(|line| line["fields"]["message"] == "invalid event")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(invalid["span"]["name"], "Lambda runtime invoke");
+    assert!(
+        invalid["span"]["requestId"]
+            .as_str()
+            .is_some_and(|id| !id.is_empty()),
+        "{text}"
+    );
+    assert!(
+        invalid["fields"]["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("request.userAttributes")),
+        "{text}"
+    );
+}

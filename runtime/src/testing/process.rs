@@ -55,6 +55,7 @@ pub struct LambdaProcess {
     name: String,
     timeout: Duration,
     env: Vec<(String, String)>,
+    log: Option<PathBuf>,
     running: Option<Running>,
     invocations: u64,
 }
@@ -101,6 +102,7 @@ impl LambdaProcess {
             name: name.into(),
             timeout: Duration::from_secs(5),
             env: Vec::new(),
+            log: None,
             running: None,
             invocations: 0,
         }
@@ -114,6 +116,14 @@ impl LambdaProcess {
     /// An environment variable for the process, besides Lambda's own.
     pub fn env(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.env.push((name.into(), value.into()));
+        self
+    }
+
+    /// Appends what the process writes on stdout, its log (CloudWatch's on
+    /// Lambda), to the file at `path`, across restarts; by default it goes
+    /// to the test's own stdout.
+    pub fn log_to(mut self, path: impl Into<PathBuf>) -> Self {
+        self.log = Some(path.into());
         self
     }
 
@@ -184,7 +194,15 @@ impl LambdaProcess {
         });
         let serving = Arc::clone(&api);
         thread::spawn(move || serving.serve(listener));
-        let child = self.command(address).spawn()?;
+        let mut command = self.command(address);
+        if let Some(path) = &self.log {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)?;
+            command.stdout(file);
+        }
+        let child = command.spawn()?;
         Ok(Running {
             child,
             api,
