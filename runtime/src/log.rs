@@ -33,7 +33,7 @@ pub(crate) fn init() {
         env("AWS_LAMBDA_LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json")),
         std::io::stdout(),
     );
-    // Fails only if the handler's crate installed its own first: keep that one.
+    // Fails only when a subscriber is already set, which then stays.
     let _ = tracing::subscriber::set_global_default(logger);
 }
 
