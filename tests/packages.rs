@@ -94,6 +94,23 @@ impl Package {
         stderr
     }
 
+    /// The directory of the binaries' parts of the manifest, in the OUT_DIR
+    /// of the package's latest build script run.
+    fn manifest_parts(&self) -> PathBuf {
+        std::fs::read_dir(target_dir().join("debug/build"))
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|dir| {
+                dir.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(&format!("{}-", self.name)))
+            })
+            .map(|dir| dir.join("out/cognito-trigger/bins"))
+            .filter(|parts| parts.is_dir())
+            .max_by_key(|parts| parts.metadata().unwrap().modified().unwrap())
+            .expect("the build step wrote the binaries' parts")
+    }
+
     fn template(&self) -> Option<String> {
         std::fs::read_to_string(
             target_dir()
@@ -377,4 +394,18 @@ fn every_build_writes_the_same_template_and_follows_edits() {
         "{template}"
     );
     assert!(template.contains("SignUpLambdaFunction"));
+
+    // Each binary's macro reads only its own part of the manifest, and a
+    // removed binary's part goes with it.
+    let parts = package.manifest_parts();
+    let names: Vec<_> = std::fs::read_dir(&parts)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(names, ["sign_up.json"]);
+    let part = std::fs::read_to_string(parts.join("sign_up.json")).unwrap();
+    assert!(
+        part.contains("\"sign_up\"") && !part.contains("confirm"),
+        "{part}"
+    );
 }

@@ -1,10 +1,14 @@
 //! The build manifest: every trigger function of a package as the build step
 //! found it, and the problems that span several functions.
 //!
-//! The build step writes it to `$OUT_DIR/cognito-trigger/manifest.json`; the
-//! macro reads it back while expanding each function, reports the problems at
-//! the function's own tokens, and refuses a declaration the manifest lacks,
-//! so the template can never silently miss a handler.
+//! The build step writes it to `$OUT_DIR/cognito-trigger/manifest.json`, and
+//! each binary's part of it to `$OUT_DIR/cognito-trigger/bins/<bin>.json`.
+//! The macro reads its binary's part back while expanding each function,
+//! reports the problems at the function's own tokens, and refuses a
+//! declaration the manifest lacks, so the template can never silently miss a
+//! handler. Reading only its own part keeps each expansion's cost the same
+//! however many binaries the package has, and a change to one binary's
+//! functions recompiles only the binaries whose part changed.
 
 use crate::ast::{Declaration, KmsKey};
 use crate::trigger::{LambdaVersion, Trigger};
@@ -12,6 +16,15 @@ use serde::{Deserialize, Serialize};
 
 /// Where the manifest lives, relative to the package's `OUT_DIR`.
 pub const PATH_IN_OUT_DIR: &str = "cognito-trigger/manifest.json";
+
+/// Where the binaries' parts live, relative to the package's `OUT_DIR`.
+pub const BINARIES_IN_OUT_DIR: &str = "cognito-trigger/bins";
+
+/// Where binary `bin`'s part lives, relative to the package's `OUT_DIR`
+/// (cargo's binary names are file names).
+pub fn binary_path(bin: &str) -> String {
+    format!("{BINARIES_IN_OUT_DIR}/{bin}.json")
+}
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
@@ -130,6 +143,22 @@ impl Manifest {
 
     pub fn from_json(json: &str) -> Result<Self, serde_json::Error> {
         serde_json::from_str(json)
+    }
+
+    /// The binaries with trigger functions, each once, in order.
+    pub fn binaries(&self) -> Vec<&str> {
+        let mut binaries: Vec<&str> = self.functions.iter().map(|f| f.bin.as_str()).collect();
+        binaries.dedup();
+        binaries
+    }
+
+    /// The part of the manifest binary `bin`'s functions need.
+    pub fn of_binary(&self, bin: &str) -> Manifest {
+        Manifest {
+            package: self.package.clone(),
+            functions: self.functions_of(bin).cloned().collect(),
+            unparsed: Vec::new(),
+        }
     }
 
     /// The functions of binary `bin`, in source order.

@@ -47,7 +47,8 @@ pub fn check(function_name: &str, declarations: &[Declaration], errors: &mut Err
         );
         return placement;
     };
-    let path = PathBuf::from(out_dir).join(manifest::PATH_IN_OUT_DIR);
+    let out_dir = PathBuf::from(out_dir);
+    let path = out_dir.join(manifest::binary_path(&bin));
     let manifest = match std::fs::read_to_string(&path) {
         Ok(json) => match Manifest::from_json(&json) {
             Ok(manifest) => manifest,
@@ -59,6 +60,11 @@ pub fn check(function_name: &str, declarations: &[Declaration], errors: &mut Err
                 return placement;
             }
         },
+        // The build step found no trigger function in this binary.
+        Err(_) if out_dir.join(manifest::PATH_IN_OUT_DIR).exists() => {
+            errors.error(span, unseen(&bin));
+            return placement;
+        }
         Err(_) => {
             errors.error(
                 span,

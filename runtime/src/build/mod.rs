@@ -17,8 +17,9 @@
 //! Each build scans the package's binaries with the parser the macro uses
 //! and writes, when they change:
 //!
-//! - `$OUT_DIR/cognito-trigger/manifest.json`: every trigger function, read
-//!   back by `#[cognito_trigger]`, which reports problems spanning several
+//! - `$OUT_DIR/cognito-trigger/manifest.json`: every trigger function, and
+//!   each binary's part in `bins/<binary>.json`, read back by
+//!   `#[cognito_trigger]`, which reports problems spanning several
 //!   functions at each offending attribute;
 //! - `target/cognito/<package>/template.yaml` (and `template.json`): the
 //!   CloudFormation template. Its code paths point at cargo-lambda's output,
@@ -283,6 +284,25 @@ fn write(out_dir: &Path, template_dir: &Path, output: &Output) -> std::io::Resul
         &out_dir.join(manifest::PATH_IN_OUT_DIR),
         &output.manifest.to_json(),
     )?;
+    let binaries = output.manifest.binaries();
+    for bin in &binaries {
+        write_if_changed(
+            &out_dir.join(manifest::binary_path(bin)),
+            &output.manifest.of_binary(bin).to_json(),
+        )?;
+    }
+    // A binary that no longer has trigger functions must not find old ones.
+    let parts = out_dir.join(manifest::BINARIES_IN_OUT_DIR);
+    for entry in std::fs::read_dir(&parts).into_iter().flatten() {
+        let path = entry?.path();
+        let current = path
+            .file_stem()
+            .and_then(|stem| stem.to_str())
+            .is_some_and(|bin| binaries.contains(&bin));
+        if !current {
+            std::fs::remove_file(path)?;
+        }
+    }
     for dir in [&out_dir.join("cognito-trigger"), template_dir] {
         for (name, content) in [
             ("template.yaml", output.template.as_ref().map(|t| &t.yaml)),
