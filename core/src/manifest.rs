@@ -7,8 +7,7 @@
 //! reports the problems at the function's own tokens, and refuses a
 //! declaration the manifest lacks, so the template can never silently miss a
 //! handler. Reading only its own part keeps each expansion's cost the same
-//! however many binaries the package has, and a change to one binary's
-//! functions recompiles only the binaries whose part changed.
+//! however many binaries the package has (BENCHMARKS.md, "Build step").
 
 use crate::ast::{Declaration, KmsKey};
 use crate::trigger::{LambdaVersion, Trigger};
