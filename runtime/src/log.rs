@@ -299,6 +299,12 @@ impl Fields {
             let _ = write!(self.text, "{}={value}", field.name());
         }
     }
+
+    /// A number or a boolean: bare in the text, as itself in JSON.
+    fn push_scalar<T: fmt::Display + Into<Value>>(&mut self, field: &Field, value: T) {
+        self.push_text(field, format_args!("{value}"));
+        self.json.insert(field.name().into(), value.into());
+    }
 }
 
 impl Visit for Fields {
@@ -312,23 +318,19 @@ impl Visit for Fields {
     }
 
     fn record_i64(&mut self, field: &Field, value: i64) {
-        self.push_text(field, format_args!("{value}"));
-        self.json.insert(field.name().into(), value.into());
+        self.push_scalar(field, value);
     }
 
     fn record_u64(&mut self, field: &Field, value: u64) {
-        self.push_text(field, format_args!("{value}"));
-        self.json.insert(field.name().into(), value.into());
+        self.push_scalar(field, value);
     }
 
     fn record_bool(&mut self, field: &Field, value: bool) {
-        self.push_text(field, format_args!("{value}"));
-        self.json.insert(field.name().into(), value.into());
+        self.push_scalar(field, value);
     }
 
     fn record_f64(&mut self, field: &Field, value: f64) {
-        self.push_text(field, format_args!("{value}"));
-        self.json.insert(field.name().into(), value.into());
+        self.push_scalar(field, value);
     }
 
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
