@@ -2,8 +2,11 @@
 //! panics, hangs, exits or answers what Cognito would refuse, and the
 //! function serves again afterwards.
 
-use cognito_trigger::events::{PreSignUpEvent, PreSignUpSource};
+use cognito_trigger::events::{
+    DefineAuthChallengeEvent, DefineAuthChallengeSource, PreSignUpEvent, PreSignUpSource,
+};
 use cognito_trigger::testing::http::{Response, call};
+use cognito_trigger::testing::{Invocation, LambdaProcess};
 use cognito_trigger_local::{Server, functions_in};
 use serde_json::Value;
 use std::path::Path;
@@ -11,7 +14,14 @@ use std::time::{Duration, Instant};
 
 fn server() -> Server {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let functions = functions_in(dir, &[("misbehave", env!("CARGO_BIN_EXE_misbehave"))]).unwrap();
+    let functions = functions_in(
+        dir,
+        &[
+            ("misbehave", env!("CARGO_BIN_EXE_misbehave")),
+            ("misroute", env!("CARGO_BIN_EXE_misroute")),
+        ],
+    )
+    .unwrap();
     Server::start(functions, 0).unwrap()
 }
 
@@ -110,5 +120,46 @@ fn an_unknown_function_is_not_found() {
     assert_eq!(
         response.header("x-amzn-ErrorType"),
         Some("ResourceNotFoundException")
+    );
+}
+
+/// Through the Runtime API alone: the refused answer is an error for
+/// Cognito, the function's log says what is wrong and for which request,
+/// and the next invocation is served.
+#[test]
+fn an_unknown_challenge_is_refused_and_logged_and_the_process_serves_on() {
+    let log = std::env::temp_dir().join(format!("misroute-{}.log", std::process::id()));
+    let _ = std::fs::remove_file(&log);
+    let mut function = LambdaProcess::new(env!("CARGO_BIN_EXE_misroute"), "misroute").log_to(&log);
+    let event = |user: &str| {
+        let event = DefineAuthChallengeEvent::sample(DefineAuthChallengeSource::Authentication)
+            .with_user_name(user);
+        serde_json::to_vec(&event).unwrap()
+    };
+    assert_eq!(
+        function.invoke(&event("misroute")).unwrap(),
+        Invocation::Error {
+            error_type: "InvalidResponse".into(),
+            error_message: "Internal error".into(),
+        }
+    );
+    let Invocation::Response(body) = function.invoke(&event("jane")).unwrap() else {
+        panic!("the next invocation is served");
+    };
+    let answer: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(answer["response"]["challengeName"], "CUSTOM_CHALLENGE");
+    function.stop();
+
+    let text = std::fs::read_to_string(&log).unwrap();
+    std::fs::remove_file(&log).unwrap();
+    let refused = text
+        .lines()
+        .find(|line| line.contains("would be refused by Cognito"))
+        .unwrap_or_else(|| panic!("no line for the refusal in:\n{text}"));
+    assert!(refused.starts_with("ERROR "), "{refused}");
+    assert!(refused.contains("requestId=\"misroute-"), "{refused}");
+    assert!(
+        refused.contains("challengeName \\\"CAPTCHA\\\""),
+        "{refused}"
     );
 }
