@@ -201,6 +201,10 @@ fn parse_entry(trees: Vec<TokenTree>, comma: Option<Span>) -> Result<Entry, Malf
     Ok(Entry { key, value })
 }
 
+/// The error for `#[cognito_trigger]` without arguments.
+const EXPECTED_ARGUMENTS: &str =
+    "expected arguments: #[cognito_trigger(pool = \"MyUserPool\", trigger = PreSignUp)]";
+
 /// The last segment of an attribute's path, and the token trees after the
 /// path: `cognito_trigger` and `(...)` for `#[a::cognito_trigger(...)]`.
 fn path_and_rest(attribute: &Attribute) -> (Option<Ident>, Vec<TokenTree>) {
@@ -238,10 +242,6 @@ pub fn parse_attribute(attribute: &Attribute, errors: &mut Errors) -> Option<Dec
         }
     }
 }
-
-/// The error for `#[cognito_trigger]` without arguments.
-pub const EXPECTED_ARGUMENTS: &str =
-    "expected arguments: #[cognito_trigger(pool = \"MyUserPool\", trigger = PreSignUp)]";
 
 /// Parses the arguments of one declaration. `span` is the attribute's, used
 /// for errors about keys that are missing. A declaration with any mistake is
