@@ -60,7 +60,16 @@ impl Filter {
                         filter.targets.push((target.trim().to_owned(), level));
                     }
                 }
-                None => filter.default = level_filter(directive).unwrap_or(filter.default),
+                // A level alone is the default; a target alone, every level.
+                None => match level_filter(directive) {
+                    Some(level) => filter.default = level,
+                    None if !directive.is_empty() => {
+                        filter
+                            .targets
+                            .push((directive.to_owned(), LevelFilter::TRACE));
+                    }
+                    None => {}
+                },
             }
         }
         // Longest first, so the first match is the most specific.
@@ -418,7 +427,7 @@ mod tests {
     fn reads_levels_as_lambda_and_rust_log_write_them() {
         let filter = Filter::new(
             None,
-            Some("warn,cognito_trigger=debug,cognito_trigger::entry=off,junk=loud"),
+            Some("warn,cognito_trigger=debug,cognito_trigger::entry=off,junk=loud,app::db"),
         );
         assert_eq!(filter.default, LevelFilter::WARN);
         assert_eq!(
@@ -426,6 +435,7 @@ mod tests {
             [
                 ("cognito_trigger::entry".to_owned(), LevelFilter::OFF),
                 ("cognito_trigger".to_owned(), LevelFilter::DEBUG),
+                ("app::db".to_owned(), LevelFilter::TRACE),
             ]
         );
         // Lambda's setting wins for the default level; FATAL is ERROR.
@@ -440,7 +450,9 @@ mod tests {
             tracing::info!(target: "cognito_trigger_other", "default");
             tracing::error!(target: "cognito_trigger::entry", "off");
             tracing::warn!(target: "app", "warned");
+            tracing::trace!(target: "app::db::pool", "traced");
+            tracing::debug!(target: "app", "not at warn");
         });
-        assert_eq!(lines, [" INFO kept", " WARN warned"]);
+        assert_eq!(lines, [" INFO kept", " WARN warned", "TRACE traced"]);
     }
 }
