@@ -43,6 +43,16 @@
 //!   other error is logged and the user sees only "Internal error". A panic
 //!   is reported the same way, and the process keeps serving as long as the
 //!   profile keeps `panic = "unwind"` (Rust's default).
+//! - An answer Cognito would refuse (an email verified for a user without
+//!   one, an unknown challenge, a message without its code placeholder) is
+//!   not sent: Cognito gets `InvalidResponse` and the log says what is wrong.
+//!
+//! # Logging
+//!
+//! The generated `main` installs a small [`tracing`] subscriber: a line per
+//! event on stdout, inside the request's span. The level comes from
+//! `AWS_LAMBDA_LOG_LEVEL`, else `RUST_LOG` (with `target=level` directives),
+//! default `INFO`; `AWS_LAMBDA_LOG_FORMAT=JSON` writes JSON lines.
 
 #[cfg(feature = "build")]
 pub mod build;
