@@ -5,8 +5,8 @@
 //! whether it arrived with a value, as `null`, or not at all. Serializing
 //! writes a field back the way it came unless the handler set it.
 //!
-//! The objects are declared with [`json_object!`] and their string enums with
-//! [`string_enum!`]; both generate plain serde impls, no reflection.
+//! The objects are declared with `json_object!` and their string enums with
+//! `string_enum!`; both generate plain serde impls, no reflection.
 
 use serde::de::{DeserializeOwned, DeserializeSeed, Visitor};
 use serde::ser::SerializeMap;
