@@ -46,8 +46,10 @@ fn build_step(bencher: Bencher, declarations: usize) {
     let dir = package(declarations);
     bencher.bench(|| {
         let output = build::generate(black_box(&dir)).expect("the package builds");
-        let template = output.template.expect("a template");
-        (output.manifest.to_json(), template)
+        let parts: Vec<String> = (output.manifest.binaries().iter())
+            .map(|bin| output.manifest.of_binary(bin).to_json())
+            .collect();
+        (parts, output.template.expect("a template"))
     });
 }
 

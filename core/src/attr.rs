@@ -82,6 +82,16 @@ impl Value {
         }
     }
 
+    /// The first token past the value's one literal or name, or past its
+    /// `name(..)`: a value has nothing more.
+    fn extra(&self) -> Option<&TokenTree> {
+        let call = matches!(
+            &self.0[..],
+            [TokenTree::Ident(_), TokenTree::Group(g), ..] if g.delimiter() == Delimiter::Parenthesis
+        );
+        self.0.get(if call { 2 } else { 1 })
+    }
+
     /// A call of `function`, as in `get_att("MyKey", "Arn")`: its arguments.
     fn call(&self, function: &str) -> Option<&Group> {
         match &self.0[..] {
@@ -170,27 +180,17 @@ fn parse_entry(trees: Vec<TokenTree>, comma: Option<Span>) -> Result<Entry, Malf
         let message = format!("missing value after `{name} =`: write `{name} = <value>`");
         return Err(malformed(Some(name), equals, message));
     }
-    // One literal or name, or a call: `get_att(..)`.
-    let extra = match &value.0[..] {
-        [TokenTree::Ident(_), TokenTree::Group(g), extra, ..]
-            if g.delimiter() == Delimiter::Parenthesis =>
-        {
-            Some(extra)
-        }
-        [TokenTree::Ident(_), TokenTree::Group(g)] if g.delimiter() == Delimiter::Parenthesis => {
-            None
-        }
-        [_, extra, ..] => Some(extra),
-        _ => None,
-    };
-    if let Some(extra) = extra {
+    if let Some(extra) = value.extra() {
+        // A group is shown by its opening delimiter: printing its contents
+        // would recurse into them.
         let shown = match extra {
             TokenTree::Group(group) => match group.delimiter() {
-                Delimiter::Parenthesis => "(".to_owned(),
-                Delimiter::Bracket => "[".to_owned(),
-                Delimiter::Brace => "{".to_owned(),
-                Delimiter::None => "a macro fragment".to_owned(),
-            },
+                Delimiter::Parenthesis => "(",
+                Delimiter::Bracket => "[",
+                Delimiter::Brace => "{",
+                Delimiter::None => "…",
+            }
+            .to_owned(),
             other => other.to_string(),
         };
         let message = format!(

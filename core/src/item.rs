@@ -9,6 +9,7 @@
 //! without it too).
 
 use proc_macro2::{Delimiter, Group, Ident, Punct, Span, TokenStream, TokenTree};
+use quote::ToTokens;
 
 /// An outer attribute, `#[...]`.
 pub struct Attribute {
@@ -22,19 +23,18 @@ impl Attribute {
         let start = self.pound.span();
         start.join(self.brackets.span()).unwrap_or(start)
     }
+}
 
-    pub fn to_tokens(&self) -> TokenStream {
-        [
-            TokenTree::Punct(self.pound.clone()),
-            TokenTree::Group(self.brackets.clone()),
-        ]
-        .into_iter()
-        .collect()
+impl ToTokens for Attribute {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        self.pound.to_tokens(tokens);
+        self.brackets.to_tokens(tokens);
     }
 }
 
 /// One item: its outer attributes, its head, and its body in braces if it
 /// has one (an item without ends at a `;`, which is left out).
+#[derive(Default)]
 pub struct Item {
     pub attributes: Vec<Attribute>,
     pub head: Vec<TokenTree>,
@@ -42,6 +42,10 @@ pub struct Item {
 }
 
 impl Item {
+    fn is_empty(&self) -> bool {
+        self.attributes.is_empty() && self.head.is_empty() && self.body.is_none()
+    }
+
     /// The span of the item's first token.
     pub fn start(&self) -> Span {
         match (self.attributes.first(), self.head.first()) {
@@ -90,7 +94,7 @@ impl Item {
 pub fn items(tokens: TokenStream) -> Vec<Item> {
     let mut items = Vec::new();
     let mut trees = tokens.into_iter().peekable();
-    let mut item = empty();
+    let mut item = Item::default();
     while let Some(tree) = trees.next() {
         match tree {
             TokenTree::Punct(pound) if pound.as_char() == '#' && item.head.is_empty() => {
@@ -111,30 +115,21 @@ pub fn items(tokens: TokenStream) -> Vec<Item> {
                 }
             }
             TokenTree::Punct(semicolon) if semicolon.as_char() == ';' => {
-                let ended = std::mem::replace(&mut item, empty());
-                if !ended.attributes.is_empty() || !ended.head.is_empty() {
-                    items.push(ended);
+                if !item.is_empty() {
+                    items.push(std::mem::take(&mut item));
                 }
             }
             TokenTree::Group(body) if body.delimiter() == Delimiter::Brace => {
                 item.body = Some(body);
-                items.push(std::mem::replace(&mut item, empty()));
+                items.push(std::mem::take(&mut item));
             }
             tree => item.head.push(tree),
         }
     }
-    if !item.attributes.is_empty() || !item.head.is_empty() {
+    if !item.is_empty() {
         items.push(item);
     }
     items
-}
-
-fn empty() -> Item {
-    Item {
-        attributes: Vec::new(),
-        head: Vec::new(),
-        body: None,
-    }
 }
 
 #[cfg(test)]

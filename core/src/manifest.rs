@@ -1,9 +1,9 @@
 //! The build manifest: every trigger function of a package as the build step
 //! found it, and the problems that span several functions.
 //!
-//! The build step writes it to `$OUT_DIR/cognito-trigger/manifest.json`, and
-//! each binary's part of it to `$OUT_DIR/cognito-trigger/bins/<bin>.json`.
-//! The macro reads its binary's part back while expanding each function,
+//! The build step writes each binary's part of it to
+//! `$OUT_DIR/cognito-trigger/bins/<bin>.json`. The macro reads its binary's
+//! part back while expanding each function,
 //! reports the problems at the function's own tokens, and refuses a
 //! declaration the manifest lacks, so the template can never silently miss a
 //! handler. Reading only its own part keeps each expansion's cost the same
@@ -13,10 +13,8 @@ use crate::ast::{Declaration, KmsKey};
 use crate::trigger::{LambdaVersion, Trigger};
 use serde::{Deserialize, Serialize};
 
-/// Where the manifest lives, relative to the package's `OUT_DIR`.
-pub const PATH_IN_OUT_DIR: &str = "cognito-trigger/manifest.json";
-
-/// Where the binaries' parts live, relative to the package's `OUT_DIR`.
+/// Where the binaries' parts live, relative to the package's `OUT_DIR`; the
+/// build step makes the directory even when no binary has a part.
 pub const BINARIES_IN_OUT_DIR: &str = "cognito-trigger/bins";
 
 /// Where binary `bin`'s part lives, relative to the package's `OUT_DIR`

@@ -6,7 +6,7 @@ use crate::manifest;
 use cognito_trigger_core::item::{self, Attribute};
 use cognito_trigger_core::{Declaration, Errors, attr, trigger, valid};
 use proc_macro2::{Group, Span, TokenStream, TokenTree};
-use quote::{ToTokens, format_ident, quote};
+use quote::{ToTokens, TokenStreamExt, format_ident, quote};
 use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
 use syn::{FnArg, ReturnType, Type, Visibility};
@@ -60,12 +60,10 @@ struct Function {
     body: Group,
 }
 
-/// The most tokens, and the most marks that can open a level of nesting
-/// (groups and punctuation but `,`, `:`, `'` and `>`), a handler's signature
-/// may have. A real one has a few dozen tokens and under ten marks; syn's
-/// type parser recurses once per level without a limit, and in a debug build
-/// on rustc's 8 MB stack it overflowed at about 140 levels.
-const SIGNATURE_TOKENS: usize = 1_000;
+/// The most marks that can open a level of nesting (groups, and punctuation
+/// but `,`, `:`, `'` and `>`) a handler's signature may have. A real one has
+/// under ten; syn's type parser recurses once per level without a limit, and
+/// in a debug build on rustc's 8 MB stack it overflowed at about 140 levels.
 const SIGNATURE_MARKS: usize = 64;
 
 /// The visibility and signature before a function's body.
@@ -81,31 +79,26 @@ impl Function {
     /// The function `item` is. Any other item is an error: then the
     /// expansion that reports it, with the item unchanged.
     fn read(tokens: TokenStream) -> Result<Function, TokenStream> {
-        let refuse = |span: Span, message: String, with_main: bool| {
-            let error = syn::Error::new(span, message).to_compile_error();
-            let main = with_main.then(|| {
-                quote!(
-                    fn main() {}
-                )
-            });
-            quote!(#error #tokens #main)
+        let refuse = |span: Span, message: &str, with_main: bool| {
+            let mut errors = Errors::new();
+            errors.error(span, message);
+            fallback(&tokens, &errors, with_main)
         };
         let not_a_function = || {
             let message =
                 "#[cognito_trigger] goes on an `async fn` that handles the trigger's event";
-            refuse(Span::call_site(), message.to_owned(), false)
+            refuse(Span::call_site(), message, false)
         };
         let [item] =
             <[_; 1]>::try_from(item::items(tokens.clone())).map_err(|_| not_a_function())?;
         let (Some(name), Some(body)) = (item.function_name(), item.body.clone()) else {
             return Err(not_a_function());
         };
-        let (size, marks) = size(&item.head);
-        if size > SIGNATURE_TOKENS || marks > SIGNATURE_MARKS {
+        if nesting_marks(&item.head) > SIGNATURE_MARKS {
             let message = format!(
-                "this signature is too large or nests too deeply (over {SIGNATURE_TOKENS} tokens or {SIGNATURE_MARKS} brackets and operators): a handler is `async fn {name}(event: XEvent) -> Result<XEvent, cognito_trigger::Error>`, with an optional `&State` second argument"
+                "this signature nests too deeply (over {SIGNATURE_MARKS} brackets and operators): a handler is `async fn {name}(event: XEvent) -> Result<XEvent, cognito_trigger::Error>`, with an optional `&State` second argument"
             );
-            return Err(refuse(name.span(), message, true));
+            return Err(refuse(name.span(), &message, true));
         }
         let Head(vis, sig) =
             syn::parse2(item.head.into_iter().collect()).map_err(|_| not_a_function())?;
@@ -123,23 +116,20 @@ impl Function {
 
 impl ToTokens for Function {
     fn to_tokens(&self, tokens: &mut TokenStream) {
-        for attribute in &self.attributes {
-            tokens.extend(attribute.to_tokens());
-        }
+        tokens.append_all(&self.attributes);
         self.vis.to_tokens(tokens);
         self.sig.to_tokens(tokens);
         self.body.to_tokens(tokens);
     }
 }
 
-/// The tokens in `trees`, groups' contents included, and the marks among
-/// them that can nest (see [`SIGNATURE_MARKS`]), counted without recursion.
-fn size(trees: &[TokenTree]) -> (usize, usize) {
-    let (mut tokens, mut marks) = (0, 0);
+/// The marks in `trees` that can nest (see [`SIGNATURE_MARKS`]), groups'
+/// contents included, counted without recursion.
+fn nesting_marks(trees: &[TokenTree]) -> usize {
+    let mut marks = 0;
     let mut pending: Vec<TokenStream> = vec![trees.iter().cloned().collect()];
     while let Some(stream) = pending.pop() {
         for tree in stream {
-            tokens += 1;
             match tree {
                 TokenTree::Group(group) => {
                     marks += 1;
@@ -152,7 +142,7 @@ fn size(trees: &[TokenTree]) -> (usize, usize) {
             }
         }
     }
-    (tokens, marks)
+    marks
 }
 
 /// The marker type of the event the function's handler takes.
@@ -279,9 +269,11 @@ fn expand(function: &Function, marker: &str, signature: &HandlerTypes) -> TokenS
     }
 }
 
-fn fallback(function: &Function, errors: &Errors, with_main: bool) -> TokenStream {
+/// The errors, the item as written, and an empty `main` unless the binary
+/// gets one elsewhere: one mistake, one message.
+fn fallback(item: &impl ToTokens, errors: &Errors, with_main: bool) -> TokenStream {
     let errors = errors.to_compile_errors();
-    let function = function.to_token_stream();
+    let item = item.to_token_stream();
     let main = with_main.then(|| {
         quote!(
             fn main() {}
@@ -289,7 +281,7 @@ fn fallback(function: &Function, errors: &Errors, with_main: bool) -> TokenStrea
     });
     quote! {
         #errors
-        #function
+        #item
         #main
     }
 }

@@ -60,8 +60,8 @@ pub fn check(function_name: &str, declarations: &[Declaration], errors: &mut Err
                 return placement;
             }
         },
-        // The build step found no trigger function in this binary.
-        Err(_) if out_dir.join(manifest::PATH_IN_OUT_DIR).exists() => {
+        // The build step ran but found no trigger function in this binary.
+        Err(_) if out_dir.join(manifest::BINARIES_IN_OUT_DIR).is_dir() => {
             errors.error(span, unseen(&bin));
             return placement;
         }

@@ -14,8 +14,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt::{self, Write as _};
 use std::io::Write;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
 use tracing::field::{Field, Visit};
 use tracing::level_filters::LevelFilter;
 use tracing::span::{Attributes, Id, Record};
@@ -150,7 +150,7 @@ impl<W: Write> Logger<W> {
     fn line(&self, event: &Event<'_>) -> String {
         let mut fields = Fields::default();
         event.record(&mut fields);
-        let spans = self.spans.lock().unwrap_or_else(|e| e.into_inner());
+        let spans = lock(&self.spans);
         let scope: Vec<&Span> = match event.parent() {
             Some(parent) => spans.get(&parent.into_u64()).into_iter().collect(),
             None if event.is_contextual() => ENTERED.with(|entered| {
@@ -221,20 +221,12 @@ impl<W: Write + Send + 'static> Subscriber for Logger<W> {
             fields,
             handles: 1,
         };
-        self.spans
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(id, span);
+        lock(&self.spans).insert(id, span);
         Id::from_u64(id)
     }
 
     fn record(&self, span: &Id, values: &Record<'_>) {
-        if let Some(span) = self
-            .spans
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get_mut(&span.into_u64())
-        {
+        if let Some(span) = lock(&self.spans).get_mut(&span.into_u64()) {
             values.record(&mut span.fields);
         }
     }
@@ -244,7 +236,7 @@ impl<W: Write + Send + 'static> Subscriber for Logger<W> {
     fn event(&self, event: &Event<'_>) {
         let mut line = self.line(event);
         line.push('\n');
-        let mut out = self.out.lock().unwrap_or_else(|e| e.into_inner());
+        let mut out = lock(&self.out);
         // A log line that cannot be written is lost, not a failed invocation.
         let _ = out.write_all(line.as_bytes());
         let _ = out.flush();
@@ -264,19 +256,14 @@ impl<W: Write + Send + 'static> Subscriber for Logger<W> {
     }
 
     fn clone_span(&self, span: &Id) -> Id {
-        if let Some(span) = self
-            .spans
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get_mut(&span.into_u64())
-        {
+        if let Some(span) = lock(&self.spans).get_mut(&span.into_u64()) {
             span.handles += 1;
         }
         span.clone()
     }
 
     fn try_close(&self, span: Id) -> bool {
-        let mut spans = self.spans.lock().unwrap_or_else(|e| e.into_inner());
+        let mut spans = lock(&self.spans);
         let Some(open) = spans.get_mut(&span.into_u64()) else {
             return false;
         };
@@ -287,6 +274,14 @@ impl<W: Write + Send + 'static> Subscriber for Logger<W> {
         }
         closed
     }
+}
+
+/// The data behind `mutex`, also after a panic elsewhere: a log line must
+/// never take the process down.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Fields as the text format writes them (`message` first and bare, then

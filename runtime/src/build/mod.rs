@@ -17,10 +17,9 @@
 //! Each build scans the package's binaries with the parser the macro uses
 //! and writes, when they change:
 //!
-//! - `$OUT_DIR/cognito-trigger/manifest.json`: every trigger function, and
-//!   each binary's part in `bins/<binary>.json`, read back by
-//!   `#[cognito_trigger]`, which reports problems spanning several
-//!   functions at each offending attribute;
+//! - `$OUT_DIR/cognito-trigger/bins/<binary>.json`: the manifest of each
+//!   binary's trigger functions, read back by `#[cognito_trigger]`, which
+//!   reports problems spanning several functions at each offending attribute;
 //! - `target/cognito/<package>/template.yaml` (and `template.json`): the
 //!   CloudFormation template. Its code paths point at cargo-lambda's output,
 //!   `target/lambda/<binary>/`, so `cargo lambda build --release` then
@@ -280,10 +279,8 @@ fn timeouts_after_overrides(generated: &template::Generated) -> Vec<String> {
 /// Writes the outputs into `out_dir` and the template to the stable place
 /// under the target directory, each only when its content changed.
 fn write(out_dir: &Path, template_dir: &Path, output: &Output) -> std::io::Result<()> {
-    write_if_changed(
-        &out_dir.join(manifest::PATH_IN_OUT_DIR),
-        &output.manifest.to_json(),
-    )?;
+    let parts = out_dir.join(manifest::BINARIES_IN_OUT_DIR);
+    std::fs::create_dir_all(&parts)?;
     let binaries = output.manifest.binaries();
     for bin in &binaries {
         write_if_changed(
@@ -292,8 +289,7 @@ fn write(out_dir: &Path, template_dir: &Path, output: &Output) -> std::io::Resul
         )?;
     }
     // A binary that no longer has trigger functions must not find old ones.
-    let parts = out_dir.join(manifest::BINARIES_IN_OUT_DIR);
-    for entry in std::fs::read_dir(&parts).into_iter().flatten() {
+    for entry in std::fs::read_dir(&parts)? {
         let path = entry?.path();
         let current = path
             .file_stem()

@@ -12,6 +12,11 @@ pub type CreateAuthChallengeEvent = TriggerEvent<CreateAuthChallenge>;
 pub type VerifyAuthChallengeResponseEvent = TriggerEvent<VerifyAuthChallengeResponse>;
 
 impl Trigger for DefineAuthChallenge {
+    const NAME: &'static str = "DefineAuthChallenge";
+    type Source = DefineAuthChallengeSource;
+    type Request = DefineAuthChallengeRequest;
+    type Response = DefineAuthChallengeResponse;
+
     /// A next challenge Cognito does not know ends the sign-in in an error.
     fn refusal(event: &DefineAuthChallengeEvent) -> Option<String> {
         match &event.response.challenge_name {
@@ -21,11 +26,6 @@ impl Trigger for DefineAuthChallenge {
             _ => None,
         }
     }
-
-    const NAME: &'static str = "DefineAuthChallenge";
-    type Source = DefineAuthChallengeSource;
-    type Request = DefineAuthChallengeRequest;
-    type Response = DefineAuthChallengeResponse;
 }
 
 impl Trigger for CreateAuthChallenge {

@@ -17,36 +17,13 @@ impl Trigger for CustomMessage {
     /// Cognito refuses a message without its placeholders, or over its limits.
     fn refusal(event: &CustomMessageEvent) -> Option<String> {
         let response = &event.response;
-        [
-            ("emailMessage", &response.email_message),
-            ("smsMessage", &response.sms_message),
-        ]
-        .into_iter()
-        // An empty message is no message: Cognito sends its own (cognito-local
-        // fills the response with empty strings).
-        .find_map(|(field, message)| {
-            let message = message.as_deref().filter(|m| !m.is_empty())?;
-            event.lacking_placeholder(field, message).err()
-        })
-        .or_else(|| {
-            length_refusal(
-                "emailSubject",
-                response.email_subject.as_deref()?,
-                EMAIL_SUBJECT_MAX,
+        event
+            .email_problem(
+                response.email_subject.as_deref(),
+                response.email_message.as_deref(),
             )
-        })
-        .or_else(|| {
-            length_refusal(
-                "emailMessage",
-                response.email_message.as_deref()?,
-                EMAIL_MESSAGE_MAX,
-            )
-        })
+            .or_else(|| event.sms_problem(response.sms_message.as_deref()))
     }
-}
-
-fn length_refusal(field: &str, text: &str, max: usize) -> Option<String> {
-    (text.chars().count() > max).then(|| format!("{field} is longer than {max} characters"))
 }
 
 string_enum! {
@@ -106,11 +83,7 @@ impl CustomMessageEvent {
         message: impl Into<String>,
     ) -> Result<&mut Self, Error> {
         let (subject, message) = (subject.into(), message.into());
-        self.lacking_placeholder("emailMessage", &message)
-            .map_err(Error::internal)?;
-        if let Some(problem) = length_refusal("emailSubject", &subject, EMAIL_SUBJECT_MAX)
-            .or_else(|| length_refusal("emailMessage", &message, EMAIL_MESSAGE_MAX))
-        {
+        if let Some(problem) = self.email_problem(Some(&subject), Some(&message)) {
             return Err(Error::internal(problem));
         }
         self.response.email_subject = Some(subject);
@@ -121,8 +94,9 @@ impl CustomMessageEvent {
     /// Sets the SMS text, which must contain the same placeholders as an email.
     pub fn set_sms(&mut self, message: impl Into<String>) -> Result<&mut Self, Error> {
         let message = message.into();
-        self.lacking_placeholder("smsMessage", &message)
-            .map_err(Error::internal)?;
+        if let Some(problem) = self.sms_problem(Some(&message)) {
+            return Err(Error::internal(problem));
+        }
         self.response.sms_message = Some(message);
         Ok(self)
     }
@@ -145,17 +119,35 @@ impl CustomMessageEvent {
         required
     }
 
-    fn lacking_placeholder(&self, field: &str, message: &str) -> Result<(), String> {
-        match self
+    /// What Cognito would refuse in an email of `subject` and `message`,
+    /// the helpers' check and the entrypoint's alike. An empty message is no
+    /// message: Cognito sends its own (cognito-local fills the response with
+    /// empty strings).
+    fn email_problem(&self, subject: Option<&str>, message: Option<&str>) -> Option<String> {
+        let message = message.filter(|m| !m.is_empty());
+        message
+            .and_then(|m| self.missing_placeholder("emailMessage", m))
+            .or_else(|| too_long("emailSubject", subject?, EMAIL_SUBJECT_MAX))
+            .or_else(|| too_long("emailMessage", message?, EMAIL_MESSAGE_MAX))
+    }
+
+    /// What Cognito would refuse in an SMS of `message`.
+    fn sms_problem(&self, message: Option<&str>) -> Option<String> {
+        self.missing_placeholder("smsMessage", message.filter(|m| !m.is_empty())?)
+    }
+
+    fn missing_placeholder(&self, field: &str, message: &str) -> Option<String> {
+        let missing = self
             .required_placeholders()
             .into_iter()
-            .find(|p| !message.contains(p))
-        {
-            Some(missing) => Err(format!(
-                "{field} for {} lacks the placeholder {missing}, so Cognito would reject it",
-                self.trigger_source
-            )),
-            None => Ok(()),
-        }
+            .find(|p| !message.contains(p))?;
+        Some(format!(
+            "{field} for {} lacks the placeholder {missing}, so Cognito would reject it",
+            self.trigger_source
+        ))
     }
+}
+
+fn too_long(field: &str, text: &str, max: usize) -> Option<String> {
+    (text.chars().count() > max).then(|| format!("{field} is longer than {max} characters"))
 }

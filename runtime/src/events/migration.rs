@@ -8,33 +8,31 @@ use super::{Attributes, Trigger, TriggerEvent};
 pub type UserMigrationEvent = TriggerEvent<UserMigration>;
 
 impl Trigger for UserMigration {
-    /// Cognito creates the user only with the values it documents.
-    fn refusal(event: &UserMigrationEvent) -> Option<String> {
-        let response = &event.response;
-        let unknown = |field: &str, value: &str| {
-            Some(format!(
-                "response.{field} {value:?} is not a value Cognito knows"
-            ))
-        };
-        if let Some(FinalUserStatus::Other(value)) = &response.final_user_status {
-            return unknown("finalUserStatus", value);
-        }
-        if let Some(MessageAction::Other(value)) = &response.message_action {
-            return unknown("messageAction", value);
-        }
-        let mediums = response.desired_delivery_mediums.iter().flatten();
-        mediums
-            .filter_map(|medium| match medium {
-                DeliveryMedium::Other(value) => unknown("desiredDeliveryMediums", value),
-                _ => None,
-            })
-            .next()
-    }
-
     const NAME: &'static str = "UserMigration";
     type Source = UserMigrationSource;
     type Request = UserMigrationRequest;
     type Response = UserMigrationResponse;
+
+    /// Cognito creates the user only with the values it documents.
+    fn refusal(event: &UserMigrationEvent) -> Option<String> {
+        let response = &event.response;
+        let status = match &response.final_user_status {
+            Some(FinalUserStatus::Other(value)) => Some(("finalUserStatus", value)),
+            _ => None,
+        };
+        let action = match &response.message_action {
+            Some(MessageAction::Other(value)) => Some(("messageAction", value)),
+            _ => None,
+        };
+        let medium = (response.desired_delivery_mediums.iter().flatten()).find_map(|m| match m {
+            DeliveryMedium::Other(value) => Some(("desiredDeliveryMediums", value)),
+            _ => None,
+        });
+        let (field, value) = status.or(action).or(medium)?;
+        Some(format!(
+            "response.{field} {value:?} is not a value Cognito knows"
+        ))
+    }
 }
 
 string_enum! {

@@ -18,28 +18,18 @@ impl Trigger for PreSignUp {
     /// Cognito fails the sign-up when it is to verify an attribute the user
     /// does not have.
     fn refusal(event: &PreSignUpEvent) -> Option<String> {
-        let lacks = |name: &str| {
-            event
-                .request
-                .user_attributes
-                .get(name)
-                .is_none_or(|value| value.is_empty())
-        };
-        let (response, attribute) = if event.response.auto_verify_email && lacks("email") {
-            ("autoVerifyEmail", "email")
-        } else if event.response.auto_verify_phone && lacks("phone_number") {
-            ("autoVerifyPhone", "phone_number")
-        } else {
-            return None;
-        };
-        Some(format!(
-            "response.{response} is true but the user has no {attribute} attribute; set it with auto_verify_{}(), which checks",
-            if attribute == "email" {
-                "email"
-            } else {
-                "phone"
-            }
-        ))
+        let response = &event.response;
+        [
+            (response.auto_verify_email, "autoVerifyEmail", "email", "auto_verify_email"),
+            (response.auto_verify_phone, "autoVerifyPhone", "phone_number", "auto_verify_phone"),
+        ]
+        .into_iter()
+        .find(|(set, _, attribute, _)| *set && !event.has_attribute(attribute))
+        .map(|(_, field, attribute, helper)| {
+            format!(
+                "response.{field} is true but the user has no {attribute} attribute; set it with {helper}(), which checks"
+            )
+        })
     }
 }
 
@@ -105,7 +95,7 @@ impl PreSignUpEvent {
     /// without an `email` attribute, so it is set only when there is one;
     /// returns whether it was set.
     pub fn auto_verify_email(&mut self) -> bool {
-        let has_email = self.request.user_attributes.contains_key("email");
+        let has_email = self.has_attribute("email");
         self.response.auto_verify_email |= has_email;
         has_email
     }
@@ -113,8 +103,17 @@ impl PreSignUpEvent {
     /// Marks the phone number verified, when the user has a `phone_number`
     /// attribute; returns whether it was set.
     pub fn auto_verify_phone(&mut self) -> bool {
-        let has_phone = self.request.user_attributes.contains_key("phone_number");
+        let has_phone = self.has_attribute("phone_number");
         self.response.auto_verify_phone |= has_phone;
         has_phone
+    }
+
+    /// Whether the user has attribute `name` with a value: what Cognito
+    /// needs to verify it.
+    fn has_attribute(&self, name: &str) -> bool {
+        self.request
+            .user_attributes
+            .get(name)
+            .is_some_and(|value| !value.is_empty())
     }
 }
