@@ -307,9 +307,10 @@ fn settings_mistakes_fail_the_build_with_a_suggestion() {
         ],
     );
     let stderr = package.fails();
+    // At the key's line and column in Cargo.toml, for editors and CI.
     assert!(
         stderr.contains(
-            "package.metadata.cognito-trigger.memory: unknown key: did you mean `memory_size`?"
+            "Cargo.toml:16:1: package.metadata.cognito-trigger.memory: unknown key: did you mean `memory_size`?"
         ),
         "{stderr}"
     );
@@ -317,6 +318,176 @@ fn settings_mistakes_fail_the_build_with_a_suggestion() {
         stderr.contains("no #[cognito_trigger] declares pool \"MyPol\": did you mean \"MyPool\"?"),
         "{stderr}"
     );
+}
+
+/// The template of `package` after a good build, then none after `break_it`
+/// makes the build fail, then again after `fix_it`: a failed build never
+/// leaves a template to deploy, stale or truncated.
+fn no_template_after_a_failed_build(
+    package: &Package,
+    break_it: impl FnOnce(&Path),
+    fix_it: impl FnOnce(&Path),
+) {
+    let (success, stderr) = package.cargo("check");
+    assert!(success, "{stderr}");
+    let good = package.template().expect("a good build writes the template");
+    break_it(&package.dir);
+    let stderr = package.fails();
+    assert_eq!(
+        package.template(),
+        None,
+        "a failed build leaves no template.yaml:\n{stderr}"
+    );
+    let json = target_dir()
+        .join("cognito")
+        .join(&package.name)
+        .join("template.json");
+    assert!(!json.exists(), "nor template.json");
+    fix_it(&package.dir);
+    let (success, stderr) = package.cargo("check");
+    assert!(success, "{stderr}");
+    assert_eq!(package.template().as_deref(), Some(good.as_str()));
+}
+
+fn edit(dir: &Path, file: &str, from: &str, to: &str) {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} has {from:?}");
+    std::fs::write(&path, text.replace(from, to)).unwrap();
+}
+
+#[test]
+fn a_misspelt_trigger_leaves_no_truncated_template() {
+    let package = Package::new(
+        "misspelt-trigger",
+        &[
+            (
+                "src/bin/sign_up.rs",
+                &handler("pool = \"P\", trigger = PreSignUp", "sign_up"),
+            ),
+            (
+                "src/bin/confirm.rs",
+                &handler("pool = \"P\", trigger = PostConfirmation", "confirm"),
+            ),
+        ],
+    );
+    no_template_after_a_failed_build(
+        &package,
+        |dir| edit(dir, "src/bin/confirm.rs", "PostConfirmation", "PostConfirmaton"),
+        |dir| edit(dir, "src/bin/confirm.rs", "PostConfirmaton", "PostConfirmation"),
+    );
+}
+
+#[test]
+fn a_lone_wrong_trigger_leaves_no_empty_template() {
+    let package = Package::new(
+        "lone-wrong-trigger",
+        &[(
+            "src/main.rs",
+            &handler("pool = \"P\", trigger = PreSignUp", "sign_up"),
+        )],
+    );
+    no_template_after_a_failed_build(
+        &package,
+        |dir| edit(dir, "src/main.rs", "PreSignUp", "PostSignUp"),
+        |dir| edit(dir, "src/main.rs", "PostSignUp", "PreSignUp"),
+    );
+}
+
+#[test]
+fn failed_settings_overrides_cycles_and_limits_leave_no_stale_template() {
+    let package = Package::new(
+        "failures-leave-no-template",
+        &[
+            (
+                "src/main.rs",
+                &handler("pool = \"MyPool\", trigger = PreSignUp", "a"),
+            ),
+            (
+                "Cargo.toml+",
+                "\n[package.metadata.cognito-trigger]\noverrides = \"resources.yaml\"\nmemory_size = 256\n",
+            ),
+            (
+                "resources.yaml",
+                "Resources:\n  FailuresLeaveNoTemplateLambdaFunction:\n    Properties:\n      Tags: []\n",
+            ),
+        ],
+    );
+    // A setting.
+    no_template_after_a_failed_build(
+        &package,
+        |dir| edit(dir, "Cargo.toml", "memory_size = 256", "memory_size = 64"),
+        |dir| edit(dir, "Cargo.toml", "memory_size = 64", "memory_size = 256"),
+    );
+    // The overrides file, with the line and column of the mistake.
+    no_template_after_a_failed_build(
+        &package,
+        |dir| edit(dir, "resources.yaml", "Resources:", "Resource:"),
+        |dir| edit(dir, "resources.yaml", "Resource:", "Resources:"),
+    );
+    let yaml = "resources.yaml";
+    edit(&package.dir, yaml, "Resources:", "Resource:");
+    let stderr = package.fails();
+    assert!(
+        stderr.contains("resources.yaml:1:1: Resource: unknown template section: did you mean `Resources`?"),
+        "{stderr}"
+    );
+    edit(&package.dir, yaml, "Resource:", "Resources:");
+    // A circular dependency.
+    no_template_after_a_failed_build(
+        &package,
+        |dir| edit(dir, yaml, "Tags: []", "Environment: { Variables: { POOL: !Ref CognitoUserPoolMyPool } }"),
+        |dir| edit(dir, yaml, "Environment: { Variables: { POOL: !Ref CognitoUserPoolMyPool } }", "Tags: []"),
+    );
+    // A limit: Cognito waits 5 s at most.
+    no_template_after_a_failed_build(
+        &package,
+        |dir| edit(dir, yaml, "Tags: []", "Timeout: 30"),
+        |dir| edit(dir, yaml, "Timeout: 30", "Tags: []"),
+    );
+    edit(&package.dir, yaml, "Tags: []", "Timeout: 30");
+    let stderr = package.fails();
+    assert!(
+        stderr.contains("resources.yaml:4:16: Resources.FailuresLeaveNoTemplateLambdaFunction.Properties.Timeout: 30 s, but Cognito waits at most 5 s"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_key_the_template_does_not_define_is_an_error_at_the_declaration() {
+    let declaration = "pool = \"P\", trigger = CustomEmailSender, kms_key_id = get_att(\"CodesKey\", \"Arn\")";
+    let package = Package::new(
+        "undefined-key",
+        &[
+            ("src/main.rs", &handler(declaration, "send")),
+            (
+                "Cargo.toml+",
+                "\n[package.metadata.cognito-trigger]\noverrides = \"resources.yaml\"\n",
+            ),
+            (
+                "resources.yaml",
+                "Resources:\n  CodesKey:\n    Type: AWS::KMS::Key\n    Properties:\n      KeyPolicy: {}\n",
+            ),
+        ],
+    );
+    no_template_after_a_failed_build(
+        &package,
+        |dir| edit(dir, "resources.yaml", "CodesKey:", "CodeKey:"),
+        |dir| edit(dir, "resources.yaml", "CodeKey:", "CodesKey:"),
+    );
+    edit(&package.dir, "resources.yaml", "CodesKey:", "CodeKey:");
+    let stderr = package.fails();
+    // One error, at `kms_key_id`, naming the overrides file; none from the
+    // build script about generated template paths.
+    let at = errors_at(&stderr, "src/main.rs:4:73");
+    assert_eq!(at.len(), 1, "{stderr}");
+    assert!(
+        at[0].contains("the template defines no resource `CodesKey`")
+            && at[0].contains("in resources.yaml, the overrides file")
+            && at[0].contains("arn:aws:kms:<region>:<account>:key/<key-id>"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches(": error").count(), 1, "{stderr}");
 }
 
 #[test]
@@ -407,5 +578,56 @@ fn every_build_writes_the_same_template_and_follows_edits() {
     assert!(
         part.contains("\"sign_up\"") && !part.contains("confirm"),
         "{part}"
+    );
+}
+
+#[test]
+fn existing_pools_need_the_attach_binary() {
+    let package = Package::new(
+        "without-attach-binary",
+        &[
+            (
+                "src/bin/legacy.rs",
+                &handler(
+                    "pool = \"legacy\", trigger = PostConfirmation, existing = true",
+                    "confirm",
+                ),
+            ),
+            (
+                "src/bin/sign_up.rs",
+                &handler("pool = \"P\", trigger = PreSignUp", "sign_up"),
+            ),
+        ],
+    );
+    let stderr = package.fails();
+    // One error, at `existing = true`'s value, saying exactly what to add.
+    let at = errors_at(&stderr, "src/bin/legacy.rs:4:75");
+    assert_eq!(at.len(), 1, "{stderr}");
+    assert!(
+        at[0].contains("add `cognito-trigger-attach = \"0.1\"` under [dependencies] in Cargo.toml, and the file src/bin/cognito-trigger-attach.rs containing `fn main() { cognito_trigger_attach::run() }`"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches(": error").count(), 1, "{stderr}");
+    assert_eq!(package.template(), None);
+
+    // The build step needs only the binary to be there; the template runs it
+    // from the package.
+    std::fs::write(
+        package.dir.join("src/bin/cognito-trigger-attach.rs"),
+        "fn main() {}\n",
+    )
+    .unwrap();
+    let (success, stderr) = package.cargo("check");
+    assert!(success, "{stderr}");
+    let template = package.template().unwrap();
+    let attach = template
+        .split("  CognitoTriggerAttachLambdaFunction:\n")
+        .nth(1)
+        .unwrap();
+    assert!(
+        attach.contains("Binary: cognito-trigger-attach\n")
+            && attach.contains("aws:asset:path: \"../../../without-attach-binary\"\n")
+            && attach.contains("Code: \"../../lambda/cognito-trigger-attach/\"\n"),
+        "{template}"
     );
 }

@@ -6,10 +6,13 @@ use crate::{permission, pool};
 use aws_config::BehaviorVersion;
 use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 use serde_json::{Value, json};
+use std::time::Duration;
 
 pub struct Clients {
     pub cognito: aws_sdk_cognitoidentityprovider::Client,
     pub lambda: aws_sdk_lambda::Client,
+    /// How long after a write the pool is read again ([`pool::verify`]).
+    pub settle: Duration,
 }
 
 impl Clients {
@@ -26,13 +29,14 @@ impl Clients {
         Self {
             cognito: aws_sdk_cognitoidentityprovider::Client::new(&config),
             lambda: aws_sdk_lambda::Client::new(&config),
+            settle: pool::SETTLE,
         }
     }
 }
 
 /// The physical ID of a resource whose create failed: its delete (during the
 /// rollback) then has nothing to undo.
-const FAILED_CREATE: &str = "failed-create";
+pub(crate) const FAILED_CREATE: &str = "failed-create";
 
 pub async fn handle(request: &Request, clients: &Clients) -> Response {
     let outcome = match request.request_type {
@@ -44,17 +48,36 @@ pub async fn handle(request: &Request, clients: &Clients) -> Response {
         Ok((physical_id, data)) => {
             Response::to(request, Status::Success, physical_id, String::new(), data)
         }
-        Err(reason) => {
-            let physical_id = match (&request.request_type, &request.physical_resource_id) {
-                (RequestType::Create, _) | (_, None) => FAILED_CREATE.to_owned(),
-                (_, Some(id)) => id.clone(),
+        Err(Failure {
+            reason,
+            physical_id,
+        }) => {
+            let physical_id = match &request.physical_resource_id {
+                Some(id) if request.request_type != RequestType::Create => id.clone(),
+                _ => physical_id.unwrap_or_else(|| FAILED_CREATE.to_owned()),
             };
             Response::to(request, Status::Failed, physical_id, reason, Value::Null)
         }
     }
 }
 
-type Outcome = Result<(String, Value), String>;
+type Outcome = Result<(String, Value), Failure>;
+
+struct Failure {
+    reason: String,
+    /// For a create that failed after writing the pool: the resource's ID,
+    /// so that the rollback's Delete takes back what the pool holds of it.
+    physical_id: Option<String>,
+}
+
+impl From<String> for Failure {
+    fn from(reason: String) -> Self {
+        Self {
+            reason,
+            physical_id: None,
+        }
+    }
+}
 
 async fn create(request: &Request, clients: &Clients) -> Outcome {
     let properties = Properties::from_value(&request.resource_properties)?;
@@ -83,8 +106,10 @@ async fn update(request: &Request, clients: &Clients) -> Outcome {
             .collect();
         if !dropped.is_empty()
             && let Some(found) = pool::find(&clients.cognito, &old.user_pool).await?
+            && let Some(written) =
+                pool::detach(&clients.cognito, found, &old.function_arn, &dropped).await?
         {
-            pool::detach(&clients.cognito, found, &old.function_arn, &dropped).await?;
+            pool::verify(&clients.cognito, &written, clients.settle).await?;
         }
     }
     apply(&properties, clients).await
@@ -101,7 +126,7 @@ async fn apply(properties: &Properties, clients: &Clients) -> Outcome {
         })?;
     let id = found.id.clone().unwrap_or_default();
     let arn = found.arn.clone().unwrap_or_default();
-    pool::attach(
+    let written = pool::attach(
         &clients.cognito,
         found,
         &properties.function_arn,
@@ -109,11 +134,18 @@ async fn apply(properties: &Properties, clients: &Clients) -> Outcome {
         properties.kms_key_id.as_deref(),
     )
     .await?;
-    permission::allow(&clients.lambda, &properties.function_arn, &id, &arn).await?;
-    Ok((
-        physical_id(&id, &properties.function_arn),
-        json!({"UserPoolId": id, "UserPoolArn": arn}),
-    ))
+    let physical_id = physical_id(&id, &properties.function_arn);
+    let written_failure = |reason| Failure {
+        reason,
+        physical_id: Some(physical_id.clone()),
+    };
+    pool::verify(&clients.cognito, &written, clients.settle)
+        .await
+        .map_err(written_failure)?;
+    permission::allow(&clients.lambda, &properties.function_arn, &id, &arn)
+        .await
+        .map_err(written_failure)?;
+    Ok((physical_id, json!({"UserPoolId": id, "UserPoolArn": arn})))
 }
 
 async fn delete(request: &Request, clients: &Clients) -> Outcome {
@@ -125,13 +157,16 @@ async fn delete(request: &Request, clients: &Clients) -> Outcome {
     // A pool deleted meanwhile has nothing left to undo.
     if let Some(found) = pool::find(&clients.cognito, &properties.user_pool).await? {
         let id = found.id.clone().unwrap_or_default();
-        pool::detach(
+        if let Some(written) = pool::detach(
             &clients.cognito,
             found,
             &properties.function_arn,
             &properties.triggers,
         )
-        .await?;
+        .await?
+        {
+            pool::verify(&clients.cognito, &written, clients.settle).await?;
+        }
         permission::revoke(&clients.lambda, &properties.function_arn, &id).await?;
     }
     Ok((physical_id, Value::Null))

@@ -8,6 +8,10 @@
 //!   this function's `LambdaConfig` entries, and writes everything back;
 //! - never takes a trigger another function holds, and on delete removes
 //!   exactly what it added;
+//! - reads the pool again after writing it, and fails, naming what was
+//!   undone, if a concurrent writer (UpdateUserPool replaces the whole
+//!   configuration) has undone this write or this write another's (the
+//!   template also chains the attachments of a pool, so they never race);
 //! - re-applies the invoke permission (with `SourceArn` and `SourceAccount`)
 //!   on every create and update, and removes it on delete;
 //! - always answers CloudFormation, SUCCESS or FAILED with the reason, before
@@ -26,6 +30,31 @@
 //! KmsKeyId: arn:aws:kms:...         # with custom senders
 //! DeployId: !Ref CognitoTriggerDeployId   # force_deploy: a new value re-applies
 //! ```
+//!
+//! # In a package of triggers
+//!
+//! The function is a binary of the package that declares `existing = true`
+//! triggers, built and deployed with its other functions. Add the crate:
+//!
+//! ```toml
+//! [dependencies]
+//! cognito-trigger-attach = "0.1"
+//! ```
+//!
+//! and the binary, `src/bin/cognito-trigger-attach.rs` (as in
+//! examples/existing-pool):
+//!
+//! ```ignore
+//! fn main() {
+//!     cognito_trigger_attach::run()
+//! }
+//! ```
+//!
+//! The template the build step writes points the custom resource's function
+//! at that binary; without it, the build fails at each `existing = true`.
+
+// The AWS SDK's futures nest deeper than the default limit allows.
+#![recursion_limit = "256"]
 
 pub mod handler;
 pub mod permission;
@@ -36,3 +65,65 @@ mod slots;
 
 pub use handler::{Clients, handle};
 pub use request::{Properties, Request, Response, Status, TriggerSpec};
+
+use lambda_runtime::{LambdaEvent, service_fn};
+use serde_json::Value;
+use std::time::{Duration, SystemTime};
+
+/// Serves CloudFormation's custom resource requests on the Lambda runtime
+/// API, as the `main` of the function's binary: returns only if the runtime
+/// API fails, and then exits the process with an error.
+pub fn run() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime starts");
+    if let Err(error) = runtime.block_on(serve_all()) {
+        eprintln!("the Lambda runtime API failed: {error}");
+        std::process::exit(1);
+    }
+}
+
+async fn serve_all() -> Result<(), lambda_runtime::Error> {
+    lambda_runtime::tracing::init_default_subscriber();
+    let clients = Clients::from_env().await;
+    let clients = &clients;
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
+        serve(event, clients).await
+    }))
+    .await
+}
+
+async fn serve(event: LambdaEvent<Value>, clients: &Clients) -> Result<(), lambda_runtime::Error> {
+    let request: Request = match serde_json::from_value(event.payload.clone()) {
+        Ok(request) => request,
+        Err(error) => {
+            // Without a request there is no URL to answer: let Lambda report it.
+            tracing::error!(%error, "not a CloudFormation custom resource request");
+            return Err(format!("not a CloudFormation custom resource request: {error}").into());
+        }
+    };
+    // Answer before Lambda's deadline, whatever the calls are doing.
+    let left = event
+        .context
+        .deadline()
+        .duration_since(SystemTime::now())
+        .unwrap_or_default()
+        .saturating_sub(Duration::from_secs(5));
+    let response = match tokio::time::timeout(left, handle(&request, clients)).await {
+        Ok(response) => response,
+        Err(_) => Response::to(
+            &request,
+            Status::Failed,
+            request
+                .physical_resource_id
+                .clone()
+                .unwrap_or_else(|| handler::FAILED_CREATE.into()),
+            "timed out before the function's deadline".into(),
+            Value::Null,
+        ),
+    };
+    tracing::info!(status = ?response.status, reason = %response.reason, "answering CloudFormation");
+    respond::send(&request.response_url, &response).await?;
+    Ok(())
+}

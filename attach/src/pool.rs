@@ -1,11 +1,25 @@
 //! The user pool: found by ID, ARN or unique name, and its `LambdaConfig`
 //! changed by read-modify-write, so every other setting stays as it is.
+//!
+//! Cognito has no conditional update: a writer that read the pool before
+//! this write and writes after it undoes this write, and this write undoes
+//! what another wrote between this read and this write. So every write is
+//! checked ([`verify`]) by reading the pool again once such a writer has had
+//! the time to write: this resource's triggers must be as written, and the
+//! triggers others held before it must be as they were.
 
 use crate::request::TriggerSpec;
 use crate::slots;
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::{LambdaConfigType, UserPoolType};
 use cognito_trigger_core::naming::{PoolReference, pool_reference};
+use std::time::Duration;
+
+/// How long after its write a resource reads the pool again: longer than a
+/// concurrent writer takes from its read to its write, one UpdateUserPool
+/// call even when throttled (the SDK's standard retries wait up to 1 s, then
+/// up to 2 s).
+pub const SETTLE: Duration = Duration::from_secs(5);
 
 /// The pool `reference` names: `Ok(None)` if there is none.
 pub async fn find(cognito: &Client, reference: &str) -> Result<Option<UserPoolType>, String> {
@@ -17,7 +31,12 @@ pub async fn find(cognito: &Client, reference: &str) -> Result<Option<UserPoolTy
             None => return Ok(None),
         },
     };
-    match cognito.describe_user_pool().user_pool_id(&id).send().await {
+    describe(cognito, &id).await
+}
+
+/// The pool with ID `id`: `Ok(None)` if there is none.
+async fn describe(cognito: &Client, id: &str) -> Result<Option<UserPoolType>, String> {
+    match cognito.describe_user_pool().user_pool_id(id).send().await {
         Ok(output) => Ok(output.user_pool),
         Err(error)
             if error
@@ -71,11 +90,9 @@ pub async fn attach(
     function_arn: &str,
     triggers: &[TriggerSpec],
     kms_key_id: Option<&str>,
-) -> Result<(), String> {
-    let mut config = pool
-        .lambda_config
-        .clone()
-        .unwrap_or_else(|| LambdaConfigType::builder().build());
+) -> Result<Written, String> {
+    let before = lambda_config(&pool);
+    let mut config = before.clone();
     for spec in triggers {
         if !slots::TRIGGERS.contains(&spec.trigger.as_str()) {
             return Err(format!("unknown trigger `{}`", spec.trigger));
@@ -109,30 +126,149 @@ pub async fn attach(
         }
         config.kms_key_id = Some(key.to_owned());
     }
-    update(cognito, pool, config).await
+    write(cognito, pool, before, config, function_arn, triggers).await
 }
 
 /// Takes back the `triggers` `function_arn` holds; leaves the others.
+/// `None` if it holds none of them: then nothing is written.
 pub async fn detach(
     cognito: &Client,
     pool: UserPoolType,
     function_arn: &str,
     triggers: &[TriggerSpec],
-) -> Result<(), String> {
-    let mut config = pool
-        .lambda_config
-        .clone()
-        .unwrap_or_else(|| LambdaConfigType::builder().build());
-    let before = config.clone();
+) -> Result<Option<Written>, String> {
+    let before = lambda_config(&pool);
+    let mut config = before.clone();
     for spec in triggers {
         if slots::holder(&config, &spec.trigger) == Some(function_arn) {
             slots::set(&mut config, &spec.trigger, None, None);
         }
     }
     if config == before {
+        return Ok(None);
+    }
+    write(cognito, pool, before, config, function_arn, triggers)
+        .await
+        .map(Some)
+}
+
+fn lambda_config(pool: &UserPoolType) -> LambdaConfigType {
+    pool.lambda_config
+        .clone()
+        .unwrap_or_else(|| LambdaConfigType::builder().build())
+}
+
+/// One write of a pool's `LambdaConfig`, to check against the pool afterwards.
+#[derive(Debug)]
+pub struct Written {
+    pool_id: String,
+    /// As read before the write.
+    before: LambdaConfigType,
+    written: LambdaConfigType,
+    function_arn: String,
+    /// The triggers the writing resource declares.
+    triggers: Vec<String>,
+}
+
+async fn write(
+    cognito: &Client,
+    pool: UserPoolType,
+    before: LambdaConfigType,
+    written: LambdaConfigType,
+    function_arn: &str,
+    triggers: &[TriggerSpec],
+) -> Result<Written, String> {
+    let pool_id = pool.id.clone().unwrap_or_default();
+    update(cognito, pool, written.clone()).await?;
+    Ok(Written {
+        pool_id,
+        before,
+        written,
+        function_arn: function_arn.to_owned(),
+        triggers: triggers.iter().map(|t| t.trigger.clone()).collect(),
+    })
+}
+
+/// Reads the pool again `settle` after `written` and fails, saying what is
+/// wrong, if a write by someone else has undone this one.
+pub async fn verify(cognito: &Client, written: &Written, settle: Duration) -> Result<(), String> {
+    tokio::time::sleep(settle).await;
+    let id = &written.pool_id;
+    let pool = describe(cognito, id)
+        .await?
+        .ok_or_else(|| format!("pool {id} was deleted while this resource was updating it"))?;
+    let changes = written.undone(&lambda_config(&pool));
+    if changes.is_empty() {
         return Ok(());
     }
-    update(cognito, pool, config).await
+    Err(format!(
+        "pool {id} changed after this resource wrote its triggers: {}. Something else updated the pool at the same time (another stack's attachment, a script or the console), and UpdateUserPool replaces the whole configuration, so one write undid the other's. Deploy again once nothing else is changing the pool, and check the triggers of the other writer",
+        changes.join("; ")
+    ))
+}
+
+impl Written {
+    /// What `after`, the pool's `LambdaConfig` read after the write, has lost
+    /// of this write: this resource's triggers not as written, and triggers
+    /// others held before it that are gone or changed.
+    fn undone(&self, after: &LambdaConfigType) -> Vec<String> {
+        let own = Some(self.function_arn.as_str());
+        let mut undone = Vec::new();
+        for trigger in slots::TRIGGERS {
+            let now = entry(after, trigger);
+            if self.triggers.iter().any(|t| t == trigger) {
+                let meant = entry(&self.written, trigger);
+                if meant.0 == own && now != meant {
+                    undone.push(format!(
+                        "its {trigger} trigger is {} instead of {}",
+                        show(now),
+                        show(meant)
+                    ));
+                } else if meant.0 != own && now.0 == own {
+                    undone.push(format!(
+                        "its {trigger} trigger is still {}, which this resource removed",
+                        self.function_arn
+                    ));
+                }
+            } else if slots::holder(&self.before, trigger).is_some() {
+                let was = entry(&self.before, trigger);
+                if now != was {
+                    undone.push(format!(
+                        "its {trigger} trigger, {} before this write, is now {}",
+                        show(was),
+                        show(now)
+                    ));
+                }
+            }
+        }
+        if let Some(key) = &self.written.kms_key_id
+            && after.kms_key_id.as_ref() != Some(key)
+        {
+            undone.push(format!(
+                "its custom senders' KMS key is {} instead of {key}",
+                after.kms_key_id.as_deref().unwrap_or("not set")
+            ));
+        }
+        undone
+    }
+}
+
+/// A trigger's function and event version.
+type Entry<'a> = (Option<&'a str>, Option<&'a str>);
+
+fn entry<'a>(config: &'a LambdaConfigType, trigger: &str) -> Entry<'a> {
+    (
+        slots::holder(config, trigger),
+        slots::version(config, trigger),
+    )
+}
+
+fn show((arn, version): Entry) -> String {
+    match (arn, version) {
+        (None, _) => "not set".into(),
+        (Some(arn), None) => arn.into(),
+        (Some(arn), Some(version)) => format!("{arn} ({version})"),
+    }
 }
 
 /// UpdateUserPool resets what it is not given, so it gets every setting
@@ -192,4 +328,77 @@ pub fn error_text<E: std::error::Error>(error: &E) -> String {
         source = cause.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OWN: &str = "arn:aws:lambda:us-east-1:111111111111:function:own";
+    const OTHER: &str = "arn:aws:lambda:us-east-1:111111111111:function:other";
+
+    fn written(before: LambdaConfigType, written: LambdaConfigType, trigger: &str) -> Written {
+        Written {
+            pool_id: "us-east-1_AbC123".into(),
+            before,
+            written,
+            function_arn: OWN.into(),
+            triggers: vec![trigger.into()],
+        }
+    }
+
+    #[test]
+    fn a_detach_undone_leaves_the_function_in_place() {
+        let before = LambdaConfigType::builder().pre_sign_up(OWN).build();
+        let write = written(
+            before.clone(),
+            LambdaConfigType::builder().build(),
+            "PreSignUp",
+        );
+        assert_eq!(
+            write.undone(&before),
+            [format!(
+                "its PreSignUp trigger is still {OWN}, which this resource removed"
+            )]
+        );
+        // Another function taking the freed trigger afterwards undoes nothing.
+        let taken = LambdaConfigType::builder().pre_sign_up(OTHER).build();
+        assert!(write.undone(&taken).is_empty());
+    }
+
+    #[test]
+    fn event_versions_and_the_key_are_part_of_the_write() {
+        let mut meant = LambdaConfigType::builder().build();
+        slots::set(&mut meant, "PreTokenGeneration", Some(OWN), Some("V2_0"));
+        meant.kms_key_id = Some("arn:aws:kms:us-east-1:111111111111:key/1".into());
+        let write = written(
+            LambdaConfigType::builder().build(),
+            meant.clone(),
+            "PreTokenGeneration",
+        );
+        assert!(write.undone(&meant).is_empty());
+        let mut after = LambdaConfigType::builder().build();
+        slots::set(&mut after, "PreTokenGeneration", Some(OWN), Some("V1_0"));
+        assert_eq!(
+            write.undone(&after),
+            [
+                format!("its PreTokenGeneration trigger is {OWN} (V1_0) instead of {OWN} (V2_0)"),
+                "its custom senders' KMS key is not set instead of arn:aws:kms:us-east-1:111111111111:key/1".into(),
+            ]
+        );
+    }
+
+    #[test]
+    fn triggers_added_by_others_since_the_read_are_theirs_to_check() {
+        let write = written(
+            LambdaConfigType::builder().build(),
+            LambdaConfigType::builder().pre_sign_up(OWN).build(),
+            "PreSignUp",
+        );
+        let after = LambdaConfigType::builder()
+            .pre_sign_up(OWN)
+            .custom_message(OTHER)
+            .build();
+        assert!(write.undone(&after).is_empty());
+    }
 }

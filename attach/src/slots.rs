@@ -7,73 +7,103 @@ use aws_sdk_cognitoidentityprovider::types::{
     InboundFederationLambdaType, InboundFederationLambdaVersionType, LambdaConfigType,
     PreTokenGenerationLambdaVersionType, PreTokenGenerationVersionConfigType,
 };
+use cognito_trigger_core::{LambdaVersion, Trigger};
 
-/// The triggers a `LambdaConfig` has, by their CloudFormation names.
-pub const TRIGGERS: [&str; 13] = [
-    "PreSignUp",
-    "PostConfirmation",
-    "PreAuthentication",
-    "PostAuthentication",
-    "DefineAuthChallenge",
-    "CreateAuthChallenge",
-    "VerifyAuthChallengeResponse",
-    "PreTokenGeneration",
-    "UserMigration",
-    "CustomMessage",
-    "CustomSMSSender",
-    "CustomEmailSender",
-    "InboundFederation",
-];
+/// The triggers a `LambdaConfig` has, by their CloudFormation names: core's
+/// catalogue.
+pub const TRIGGERS: [&str; Trigger::ALL.len()] = {
+    let mut names = [""; Trigger::ALL.len()];
+    let mut index = 0;
+    while index < names.len() {
+        names[index] = Trigger::ALL[index].name();
+        index += 1;
+    }
+    names
+};
 
 /// The ARN of the function that holds `trigger`, if any.
 pub fn holder<'a>(config: &'a LambdaConfigType, trigger: &str) -> Option<&'a str> {
-    match trigger {
-        "PreSignUp" => config.pre_sign_up.as_deref(),
-        "PostConfirmation" => config.post_confirmation.as_deref(),
-        "PreAuthentication" => config.pre_authentication.as_deref(),
-        "PostAuthentication" => config.post_authentication.as_deref(),
-        "DefineAuthChallenge" => config.define_auth_challenge.as_deref(),
-        "CreateAuthChallenge" => config.create_auth_challenge.as_deref(),
-        "VerifyAuthChallengeResponse" => config.verify_auth_challenge_response.as_deref(),
-        "PreTokenGeneration" => config
+    match Trigger::from_name(trigger)? {
+        Trigger::PreSignUp => config.pre_sign_up.as_deref(),
+        Trigger::PostConfirmation => config.post_confirmation.as_deref(),
+        Trigger::PreAuthentication => config.pre_authentication.as_deref(),
+        Trigger::PostAuthentication => config.post_authentication.as_deref(),
+        Trigger::DefineAuthChallenge => config.define_auth_challenge.as_deref(),
+        Trigger::CreateAuthChallenge => config.create_auth_challenge.as_deref(),
+        Trigger::VerifyAuthChallengeResponse => config.verify_auth_challenge_response.as_deref(),
+        Trigger::PreTokenGeneration => config
             .pre_token_generation_config
             .as_ref()
             .map(|c| c.lambda_arn.as_str())
             .or(config.pre_token_generation.as_deref()),
-        "UserMigration" => config.user_migration.as_deref(),
-        "CustomMessage" => config.custom_message.as_deref(),
-        "CustomSMSSender" => config
+        Trigger::UserMigration => config.user_migration.as_deref(),
+        Trigger::CustomMessage => config.custom_message.as_deref(),
+        Trigger::CustomSMSSender => config
             .custom_sms_sender
             .as_ref()
             .map(|c| c.lambda_arn.as_str()),
-        "CustomEmailSender" => config
+        Trigger::CustomEmailSender => config
             .custom_email_sender
             .as_ref()
             .map(|c| c.lambda_arn.as_str()),
-        "InboundFederation" => config
+        Trigger::InboundFederation => config
             .inbound_federation
             .as_ref()
             .map(|c| c.lambda_arn.as_str()),
-        _ => None,
+    }
+}
+
+/// The event version `trigger` is called with, for the triggers that have one.
+pub fn version<'a>(config: &'a LambdaConfigType, trigger: &str) -> Option<&'a str> {
+    match Trigger::from_name(trigger)? {
+        Trigger::PreTokenGeneration => config
+            .pre_token_generation_config
+            .as_ref()
+            .map(|c| c.lambda_version.as_str()),
+        Trigger::CustomSMSSender => config
+            .custom_sms_sender
+            .as_ref()
+            .map(|c| c.lambda_version.as_str()),
+        Trigger::CustomEmailSender => config
+            .custom_email_sender
+            .as_ref()
+            .map(|c| c.lambda_version.as_str()),
+        Trigger::InboundFederation => config
+            .inbound_federation
+            .as_ref()
+            .map(|c| c.lambda_version.as_str()),
+        Trigger::PreSignUp
+        | Trigger::PostConfirmation
+        | Trigger::PreAuthentication
+        | Trigger::PostAuthentication
+        | Trigger::DefineAuthChallenge
+        | Trigger::CreateAuthChallenge
+        | Trigger::VerifyAuthChallengeResponse
+        | Trigger::UserMigration
+        | Trigger::CustomMessage => None,
     }
 }
 
 /// Gives `trigger` to `arn` (with its event `version`), or clears it (`None`).
 pub fn set(config: &mut LambdaConfigType, trigger: &str, arn: Option<&str>, version: Option<&str>) {
+    let Some(trigger) = Trigger::from_name(trigger) else {
+        return;
+    };
     let plain = arn.map(str::to_owned);
-    let version = version.unwrap_or("V1_0");
+    let default = trigger.default_version().unwrap_or(LambdaVersion::V1_0);
+    let version = version.unwrap_or(default.name());
     match trigger {
-        "PreSignUp" => config.pre_sign_up = plain,
-        "PostConfirmation" => config.post_confirmation = plain,
-        "PreAuthentication" => config.pre_authentication = plain,
-        "PostAuthentication" => config.post_authentication = plain,
-        "DefineAuthChallenge" => config.define_auth_challenge = plain,
-        "CreateAuthChallenge" => config.create_auth_challenge = plain,
-        "VerifyAuthChallengeResponse" => config.verify_auth_challenge_response = plain,
-        "UserMigration" => config.user_migration = plain,
-        "CustomMessage" => config.custom_message = plain,
+        Trigger::PreSignUp => config.pre_sign_up = plain,
+        Trigger::PostConfirmation => config.post_confirmation = plain,
+        Trigger::PreAuthentication => config.pre_authentication = plain,
+        Trigger::PostAuthentication => config.post_authentication = plain,
+        Trigger::DefineAuthChallenge => config.define_auth_challenge = plain,
+        Trigger::CreateAuthChallenge => config.create_auth_challenge = plain,
+        Trigger::VerifyAuthChallengeResponse => config.verify_auth_challenge_response = plain,
+        Trigger::UserMigration => config.user_migration = plain,
+        Trigger::CustomMessage => config.custom_message = plain,
         // The legacy field and the versioned one name the same function.
-        "PreTokenGeneration" => {
+        Trigger::PreTokenGeneration => {
             config.pre_token_generation.clone_from(&plain);
             config.pre_token_generation_config = plain.and_then(|arn| {
                 PreTokenGenerationVersionConfigType::builder()
@@ -83,7 +113,7 @@ pub fn set(config: &mut LambdaConfigType, trigger: &str, arn: Option<&str>, vers
                     .ok()
             });
         }
-        "CustomSMSSender" => {
+        Trigger::CustomSMSSender => {
             config.custom_sms_sender = plain.and_then(|arn| {
                 CustomSmsLambdaVersionConfigType::builder()
                     .lambda_version(CustomSmsSenderLambdaVersionType::from(version))
@@ -92,7 +122,7 @@ pub fn set(config: &mut LambdaConfigType, trigger: &str, arn: Option<&str>, vers
                     .ok()
             });
         }
-        "CustomEmailSender" => {
+        Trigger::CustomEmailSender => {
             config.custom_email_sender = plain.and_then(|arn| {
                 CustomEmailLambdaVersionConfigType::builder()
                     .lambda_version(CustomEmailSenderLambdaVersionType::from(version))
@@ -101,7 +131,7 @@ pub fn set(config: &mut LambdaConfigType, trigger: &str, arn: Option<&str>, vers
                     .ok()
             });
         }
-        "InboundFederation" => {
+        Trigger::InboundFederation => {
             config.inbound_federation = plain.and_then(|arn| {
                 InboundFederationLambdaType::builder()
                     .lambda_version(InboundFederationLambdaVersionType::from(version))
@@ -110,7 +140,6 @@ pub fn set(config: &mut LambdaConfigType, trigger: &str, arn: Option<&str>, vers
                     .ok()
             });
         }
-        _ => {}
     }
 }
 
@@ -125,6 +154,9 @@ mod tests {
             let arn = format!("arn:aws:lambda:us-east-1:111111111111:function:f{index}");
             set(&mut config, trigger, Some(&arn), Some("V1_0"));
             assert_eq!(holder(&config, trigger), Some(arn.as_str()), "{trigger}");
+            let versioned = !Trigger::ALL[index].versions().is_empty();
+            let expected = versioned.then_some("V1_0");
+            assert_eq!(version(&config, trigger), expected, "{trigger}");
         }
         for trigger in TRIGGERS {
             set(&mut config, trigger, None, None);

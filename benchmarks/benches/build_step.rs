@@ -1,9 +1,12 @@
 //! Issue 6, build step: what `cognito_trigger::build::run()` does in a
 //! build script (scan every binary, check across functions, the manifest,
-//! the template in YAML and JSON), in-process, for generated packages of 10,
-//! 100 and 1,000 declarations over 100 pools (10 over 10), written under
-//! the target directory first (see `src/build_step.rs`). Only the writing of
-//! the files is left out.
+//! the template in YAML and JSON), in-process, for the generated packages
+//! of `SIZES`: 10, 100 and 1,000 declarations over 100 pools (10 over 10),
+//! every trigger of a pool on one function, so that each template is within
+//! CloudFormation's quotas and the build step accepts it (as
+//! `tests/build_step.rs` checks). They are written under the target
+//! directory first (see `src/build_step.rs`). Only the writing of the files
+//! is left out.
 //!
 //! Also what each `#[cognito_trigger]` does with the manifest: parse its
 //! binary's part and find its function, once per handler.
@@ -12,12 +15,10 @@
 //! `benchmarks/run.sh build`.
 
 use cognito_trigger::build;
-use cognito_trigger_benchmarks::build_step::{Spec, Variant, handlers, write_package};
+use cognito_trigger_benchmarks::build_step::{SIZES, Spec, Variant, handlers, write_package};
 use cognito_trigger_core::manifest::Manifest;
 use divan::{Bencher, black_box};
 use std::path::{Path, PathBuf};
-
-const SIZES: [usize; 3] = [10, 100, 1000];
 
 fn main() {
     for declarations in SIZES {

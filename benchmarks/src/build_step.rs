@@ -3,22 +3,66 @@
 //!
 //! A package of `declarations` spread over `pools` pools: pool `p` gets
 //! `declarations / pools` triggers, the kinds of [`KINDS`] from the `p`-th
-//! on (so every kind appears, and no pool has one trigger twice). The
-//! declarations of one kind are grouped by up to [`POOLS_PER_FUNCTION`]
-//! pools into one function, each in its own binary `src/bin/<name>.rs`,
-//! with a realistic body (a few checks, logging, a helper and a test
-//! module). Custom senders name their pool's KMS key, the same for both
-//! senders of a pool.
+//! on (so every kind appears, and no pool has one trigger twice). A pool's
+//! triggers are taken [`Spec::triggers_per_function`] at a time, and the
+//! pools whose share is the same triggers are grouped by up to
+//! [`POOLS_PER_FUNCTION`] into one function, each in its own binary
+//! `src/bin/<name>.rs`, with a realistic body (a few checks, logging, a
+//! helper and a test module). With one trigger per function, each function
+//! is declared for one trigger on 1-5 pools; with every trigger of a pool
+//! on one function, the pool needs one `AWS::Lambda::Permission`, which is
+//! what lets 1,000 declarations fit in one stack ([`TemplateCounts`]).
+//! Custom senders name their pool's KMS key, the same for both senders of a
+//! pool.
 //!
 //! The same handlers can be written four ways ([`Variant`]), so a build with
 //! the build step can be compared with the same package without it.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::io;
 use std::path::Path;
 
+/// The in-process figures' packages: [`Spec::across_100_pools`] of each.
+pub const SIZES: [usize; 3] = [10, 100, 1000];
+
 /// A pool's triggers spread over functions of at most this many pools.
 pub const POOLS_PER_FUNCTION: usize = 5;
+
+/// CloudFormation's quotas as the build step states them: its own
+/// `runtime/src/build/limits.rs`, which `cognito-trigger` keeps private.
+#[allow(dead_code)]
+#[path = "../../runtime/src/build/limits.rs"]
+mod limits;
+
+/// Resources in one template: what `build::generate` accepts at most.
+pub const RESOURCE_QUOTA: usize = limits::RESOURCES;
+
+/// Outputs in one template: what `build::generate` accepts at most.
+pub const OUTPUT_QUOTA: usize = limits::OUTPUTS;
+
+/// The triggers usually implemented together, whose functions take the
+/// family's event type when declared for several of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    CustomSender,
+    AuthChallenge,
+}
+
+impl Family {
+    /// The family's event type, an enum of its triggers' events.
+    pub fn event(self) -> &'static str {
+        match self {
+            Family::CustomSender => "CustomSenderEvent",
+            Family::AuthChallenge => "AuthChallengeEvent",
+        }
+    }
+
+    /// How many triggers the family has (the variants of its event type).
+    pub fn size(self) -> usize {
+        KINDS.iter().filter(|k| k.family == Some(self)).count()
+    }
+}
 
 /// One kind of trigger function: the trigger, the binary's name stem, the
 /// event type and what the declaration adds after `trigger = ...`.
@@ -26,7 +70,24 @@ pub struct Kind {
     pub trigger: &'static str,
     pub stem: &'static str,
     pub event: &'static str,
+    pub family: Option<Family>,
     extra: fn(usize) -> String,
+}
+
+impl Kind {
+    /// The variant of `CognitoEvent` (and of the family's event type) that
+    /// holds this trigger's event.
+    pub fn variant(&self) -> &'static str {
+        self.event
+            .strip_suffix("Event")
+            .expect("an event type ends with Event")
+    }
+
+    /// Custom senders are invoked asynchronously, so their functions get a
+    /// dead-letter queue.
+    pub fn is_custom_sender(&self) -> bool {
+        self.family == Some(Family::CustomSender)
+    }
 }
 
 fn none(_: usize) -> String {
@@ -49,132 +110,255 @@ pub const KINDS: [Kind; 13] = [
         trigger: "PreSignUp",
         stem: "pre_sign_up",
         event: "PreSignUpEvent",
+        family: None,
         extra: none,
     },
     Kind {
         trigger: "PostConfirmation",
         stem: "post_confirmation",
         event: "PostConfirmationEvent",
+        family: None,
         extra: none,
     },
     Kind {
         trigger: "PreTokenGeneration",
         stem: "pre_token_generation",
         event: "PreTokenGenerationV2Event",
+        family: None,
         extra: version_2,
     },
     Kind {
         trigger: "CustomMessage",
         stem: "custom_message",
         event: "CustomMessageEvent",
+        family: None,
         extra: none,
     },
     Kind {
         trigger: "PreAuthentication",
         stem: "pre_authentication",
         event: "PreAuthenticationEvent",
+        family: None,
         extra: none,
     },
     Kind {
         trigger: "PostAuthentication",
         stem: "post_authentication",
         event: "PostAuthenticationEvent",
+        family: None,
         extra: none,
     },
     Kind {
         trigger: "UserMigration",
         stem: "user_migration",
         event: "UserMigrationEvent",
+        family: None,
         extra: none,
     },
     Kind {
         trigger: "DefineAuthChallenge",
         stem: "define_auth_challenge",
         event: "DefineAuthChallengeEvent",
+        family: Some(Family::AuthChallenge),
         extra: none,
     },
     Kind {
         trigger: "CreateAuthChallenge",
         stem: "create_auth_challenge",
         event: "CreateAuthChallengeEvent",
+        family: Some(Family::AuthChallenge),
         extra: none,
     },
     Kind {
         trigger: "VerifyAuthChallengeResponse",
         stem: "verify_auth_challenge",
         event: "VerifyAuthChallengeResponseEvent",
+        family: Some(Family::AuthChallenge),
         extra: none,
     },
     Kind {
         trigger: "CustomSMSSender",
         stem: "custom_sms_sender",
         event: "CustomSmsSenderEvent",
+        family: Some(Family::CustomSender),
         extra: kms_key,
     },
     Kind {
         trigger: "CustomEmailSender",
         stem: "custom_email_sender",
         event: "CustomEmailSenderEvent",
+        family: Some(Family::CustomSender),
         extra: kms_key,
     },
     Kind {
         trigger: "InboundFederation",
         stem: "inbound_federation",
         event: "InboundFederationEvent",
+        family: None,
         extra: none,
     },
 ];
 
-/// How many declarations over how many pools.
+/// How many declarations over how many pools, and how a pool's triggers
+/// are spread over functions.
 #[derive(Clone, Copy, Debug)]
 pub struct Spec {
     pub declarations: usize,
     pub pools: usize,
+    /// How many of a pool's triggers one function takes: 1 gives one
+    /// function per trigger (each on up to [`POOLS_PER_FUNCTION`] pools);
+    /// `declarations / pools` puts every trigger of a pool on one function.
+    pub triggers_per_function: usize,
 }
 
 impl Spec {
-    /// `declarations` over 100 pools, or one pool each when fewer.
+    /// `declarations` over 100 pools, or one pool each when fewer, every
+    /// trigger of a pool on one function: the in-process figures' packages
+    /// (10, 100 and 1,000 declarations), which CloudFormation takes as one
+    /// stack. Up to 100 declarations that is one trigger per pool, as with
+    /// [`Spec::one_trigger_per_function`].
     pub fn across_100_pools(declarations: usize) -> Self {
+        let pools = declarations.clamp(1, 100);
         Self {
             declarations,
-            pools: declarations.min(100),
+            pools,
+            triggers_per_function: declarations.div_ceil(pools),
+        }
+    }
+
+    /// `declarations` over `pools`, one function per trigger, each on up to
+    /// [`POOLS_PER_FUNCTION`] pools: the rebuild and expansion figures'
+    /// package (24 declarations over 2 pools, 13 binaries). At 1,000
+    /// declarations over 100 pools this was the in-process figures' package
+    /// once, with 1,756 resources, which the build step now refuses.
+    pub fn one_trigger_per_function(declarations: usize, pools: usize) -> Self {
+        Self {
+            declarations,
+            pools,
+            triggers_per_function: 1,
         }
     }
 }
 
-/// One generated trigger function, in binary `bin`.
+/// One generated trigger function, in binary `bin`: declared for every
+/// trigger of `kinds` on every pool of `pools`.
 pub struct Handler {
     pub bin: String,
-    pub kind: &'static Kind,
+    /// Its triggers, in the order the pools take them.
+    pub kinds: Vec<&'static Kind>,
     pub pools: Vec<usize>,
+}
+
+impl Handler {
+    /// The event type the function takes: its trigger's own, its family's
+    /// when all its triggers belong to one, else `CognitoEvent` (as
+    /// `cognito_trigger_core::trigger::handler_marker` decides).
+    pub fn event(&self) -> &'static str {
+        let family = self.kinds[0].family;
+        match (self.kinds.as_slice(), family) {
+            ([kind], _) => kind.event,
+            (kinds, Some(family)) if kinds.iter().all(|k| k.family == Some(family)) => {
+                family.event()
+            }
+            _ => "CognitoEvent",
+        }
+    }
+
+    /// Whether the function takes one of the enums of several triggers'
+    /// events, and so reads the event's common fields through a `match`.
+    pub fn takes_enum(&self) -> bool {
+        self.kinds.len() > 1
+    }
+
+    /// The `#[cognito_trigger]` attributes it carries.
+    pub fn declarations(&self) -> usize {
+        self.kinds.len() * self.pools.len()
+    }
 }
 
 /// The functions of a package of `spec`, sorted by binary.
 pub fn handlers(spec: Spec) -> Vec<Handler> {
     assert!(spec.pools > 0 && spec.declarations % spec.pools == 0);
+    assert!(spec.triggers_per_function > 0);
     let per_pool = spec.declarations / spec.pools;
     assert!(
         per_pool <= KINDS.len(),
         "a pool has at most one function per trigger"
     );
-    let mut pools_of_kind: Vec<Vec<usize>> = vec![Vec::new(); KINDS.len()];
+    // A share of a pool's triggers: its first kind and how many follow.
+    let mut pools_of_share: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
     for pool in 0..spec.pools {
-        for slot in 0..per_pool {
-            pools_of_kind[(pool + slot) % KINDS.len()].push(pool);
+        for first in (0..per_pool).step_by(spec.triggers_per_function) {
+            let count = spec.triggers_per_function.min(per_pool - first);
+            pools_of_share
+                .entry(((pool + first) % KINDS.len(), count))
+                .or_default()
+                .push(pool);
         }
     }
     let mut handlers = Vec::new();
-    for (kind, pools) in KINDS.iter().zip(pools_of_kind) {
+    for ((first, count), pools) in pools_of_share {
+        let kinds: Vec<&'static Kind> = (first..first + count)
+            .map(|k| &KINDS[k % KINDS.len()])
+            .collect();
+        let stem = match count {
+            1 => kinds[0].stem.to_owned(),
+            _ => format!("{}_and_{}_more", kinds[0].stem, count - 1),
+        };
         for (index, chunk) in pools.chunks(POOLS_PER_FUNCTION).enumerate() {
             handlers.push(Handler {
-                bin: format!("{}_{index:03}", kind.stem),
-                kind,
+                bin: format!("{stem}_{index:03}"),
+                kinds: kinds.clone(),
                 pools: chunk.to_vec(),
             });
         }
     }
     handlers.sort_by(|a, b| a.bin.cmp(&b.bin));
     handlers
+}
+
+/// What the template of a package holds, counted from its functions the
+/// way the build step generates it (`runtime/src/build/template.rs`): per
+/// pool an `AWS::Cognito::UserPool` and two outputs (its ID and ARN); per
+/// function an `AWS::Lambda::Function`, its role and its log group, and a
+/// dead-letter queue when it has a custom sender; per pool and function on
+/// it, whatever the number of its triggers there, an
+/// `AWS::Lambda::Permission`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TemplateCounts {
+    pub pools: usize,
+    pub functions: usize,
+    pub queues: usize,
+    pub permissions: usize,
+    pub resources: usize,
+    pub outputs: usize,
+}
+
+impl TemplateCounts {
+    pub fn of(handlers: &[Handler]) -> Self {
+        let pools: BTreeSet<usize> = handlers.iter().flat_map(|h| h.pools.clone()).collect();
+        let functions = handlers.len();
+        let queues = handlers
+            .iter()
+            .filter(|h| h.kinds.iter().any(|k| k.is_custom_sender()))
+            .count();
+        let permissions = handlers.iter().map(|h| h.pools.len()).sum();
+        Self {
+            pools: pools.len(),
+            functions,
+            queues,
+            permissions,
+            resources: pools.len() + 3 * functions + queues + permissions,
+            outputs: 2 * pools.len(),
+        }
+    }
+
+    /// Whether CloudFormation takes the template as one stack (and so the
+    /// build step writes it): at most [`RESOURCE_QUOTA`] resources and
+    /// [`OUTPUT_QUOTA`] outputs.
+    pub fn within_quotas(&self) -> bool {
+        self.resources <= RESOURCE_QUOTA && self.outputs <= OUTPUT_QUOTA
+    }
 }
 
 pub fn pool_name(pool: usize) -> String {
@@ -315,14 +499,16 @@ pub fn cognito_trigger(args: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 /// A handler's source file. Its `REVISION` string is what the incremental
-/// rebuild edits.
+/// rebuild edits. A function of one trigger reads the event's common fields
+/// directly; one of several, through a `match` on its triggers' variants.
 pub fn source(handler: &Handler, variant: Variant) -> String {
-    let Handler { bin, kind, pools } = handler;
-    let event = kind.event;
+    let Handler { bin, kinds, pools } = handler;
+    let event = handler.event();
+    let triggers: Vec<&str> = kinds.iter().map(|k| k.trigger).collect();
     let mut text = format!(
         "//! {} for {} pool(s), generated by benchmarks/src/build_step.rs.\n\n\
          use cognito_trigger::events::{event};\n",
-        kind.trigger,
+        triggers.join(", "),
         pools.len()
     );
     text.push_str(match variant {
@@ -340,30 +526,67 @@ pub fn source(handler: &Handler, variant: Variant) -> String {
     );
     if variant != Variant::Plain {
         for &pool in pools {
+            for kind in kinds {
+                writeln!(
+                    text,
+                    "#[cognito_trigger(pool = \"{}\", trigger = {}{})]",
+                    pool_name(pool),
+                    kind.trigger,
+                    (kind.extra)(pool)
+                )
+                .expect("a String takes writes");
+            }
+        }
+    }
+    writeln!(
+        text,
+        "async fn {bin}(event: {event}) -> Result<{event}, Error> {{"
+    )
+    .expect("a String takes writes");
+    // How the body reaches the user name, the pool ID and the client ID.
+    let [user_ref, user, pool, client] = if handler.takes_enum() {
+        text.push_str("    let (user_name, user_pool_id, client_id) = match &event {\n");
+        for kind in kinds {
             writeln!(
                 text,
-                "#[cognito_trigger(pool = \"{}\", trigger = {}{})]",
-                pool_name(pool),
-                kind.trigger,
-                (kind.extra)(pool)
+                "        {event}::{}(e) => (&e.user_name, &e.user_pool_id, &e.caller_context.client_id),",
+                kind.variant()
             )
             .expect("a String takes writes");
         }
-    }
+        // CognitoEvent has a variant per trigger and event version; a
+        // family's event type, one per trigger of the family.
+        let every_variant = kinds[0]
+            .family
+            .is_some_and(|f| f.event() == event && f.size() == kinds.len());
+        if !every_variant {
+            text.push_str(
+                "        _ => return Err(Error::internal(\"a trigger this function is not declared for\")),\n",
+            );
+        }
+        text.push_str("    };\n");
+        ["user_name", "user_name", "user_pool_id", "client_id"]
+    } else {
+        [
+            "&event.user_name",
+            "event.user_name",
+            "event.user_pool_id",
+            "event.caller_context.client_id",
+        ]
+    };
     write!(
         text,
-        r#"async fn {bin}(event: {event}) -> Result<{event}, Error> {{
-    let domain = domain_of(&event.user_name);
+        r#"    let domain = domain_of({user_ref});
     if BLOCKED_DOMAINS.contains(&domain) {{
         return Err(Error::reject(format!("{{}} is not accepted here", domain)));
     }}
-    if event.user_pool_id.is_empty() {{
+    if {pool}.is_empty() {{
         return Err(Error::internal("the event names no user pool"));
     }}
     tracing::info!(
-        user = %event.user_name,
-        pool = %event.user_pool_id,
-        client = %event.caller_context.client_id,
+        user = %{user},
+        pool = %{pool},
+        client = %{client},
         revision = REVISION,
         "{bin} handled"
     );
@@ -399,5 +622,5 @@ mod tests {
 
 /// The declarations a package of `spec` holds.
 pub fn declaration_count(handlers: &[Handler]) -> usize {
-    handlers.iter().map(|h| h.pools.len()).sum()
+    handlers.iter().map(Handler::declarations).sum()
 }

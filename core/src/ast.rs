@@ -1,5 +1,6 @@
-//! A parsed `#[cognito_trigger(...)]` declaration. Every value keeps the span
-//! of the token it came from so that each check can point at it.
+//! A parsed `#[cognito_trigger(...)]` declaration: its values, as the
+//! manifest records them, and the span of each token they came from so that
+//! each check can point at it.
 
 use crate::trigger::{LambdaVersion, Trigger};
 use proc_macro2::Span;
@@ -26,33 +27,53 @@ pub enum KmsKey {
     GetAtt { resource: String },
 }
 
-#[derive(Clone, Debug)]
-pub struct Declaration {
-    /// The whole attribute, for errors about something missing.
-    pub span: Span,
-    pub pool: Spanned<String>,
-    pub trigger: Spanned<Trigger>,
-    pub kms_key_id: Option<Spanned<KmsKey>>,
-    pub lambda_version: Option<Spanned<LambdaVersion>>,
-    pub existing: Option<Spanned<bool>>,
-    pub force_deploy: Option<Spanned<bool>>,
+/// What one `#[cognito_trigger(...)]` says, as plain data: a
+/// [`Declaration`] without its spans, which the manifest records (beside its
+/// location) for the build step and the macro to read back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Values {
+    pub pool: String,
+    pub trigger: Trigger,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lambda_version: Option<LambdaVersion>,
+    /// `kms_key_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kms_key: Option<KmsKey>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub existing: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub force_deploy: bool,
 }
 
-impl Declaration {
+fn is_false(value: &bool) -> bool {
+    !value
+}
+
+impl Values {
     /// The event version in force: the declared one, else the trigger's default.
     pub fn version(&self) -> Option<LambdaVersion> {
         self.lambda_version
-            .as_ref()
-            .map(|v| v.value)
-            .or_else(|| self.trigger.value.default_version())
+            .or_else(|| self.trigger.default_version())
     }
+}
 
-    pub fn existing(&self) -> bool {
-        self.existing.as_ref().is_some_and(|e| e.value)
-    }
+/// A parsed declaration: its values, and where each was written.
+#[derive(Clone, Debug)]
+pub struct Declaration {
+    pub values: Values,
+    pub spans: Spans,
+}
 
-    /// The marker type in `cognito_trigger::triggers` for this declaration.
-    pub fn marker(&self) -> &'static str {
-        self.trigger.value.marker(self.version())
-    }
+/// Where the parts of a declaration were written, so that each check can
+/// point at its token; an optional key's is `None` when it is not written.
+#[derive(Clone, Copy, Debug)]
+pub struct Spans {
+    /// The whole attribute, for errors about something missing.
+    pub attribute: Span,
+    pub pool: Span,
+    pub trigger: Span,
+    pub kms_key_id: Option<Span>,
+    pub lambda_version: Option<Span>,
+    pub existing: Option<Span>,
+    pub force_deploy: Option<Span>,
 }

@@ -13,10 +13,10 @@
 //! Parsing reports every mistake it can find into [`Errors`] and returns a
 //! declaration only when `pool` and `trigger` are both usable.
 
-use crate::ast::{Declaration, KmsKey, Spanned};
+use crate::ast::{Declaration, KmsKey, Spanned, Spans, Values};
 use crate::errors::Errors;
 use crate::item::Attribute;
-use crate::suggest::did_you_mean;
+use crate::suggest::{did_you_mean, did_you_mean_kin};
 use crate::trigger::{LambdaVersion, Trigger};
 use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
 use syn::{Lit, LitBool};
@@ -297,11 +297,13 @@ pub fn parse_arguments(
             "existing" => existing = boolean(&value, "existing", errors),
             "force_deploy" => force_deploy = boolean(&value, "force_deploy", errors),
             _ => {
-                let hint = match did_you_mean(&name, KEYS) {
-                    Some(key) => format!("did you mean `{key}`?"),
-                    None => format!("expected one of {}", list(&KEYS)),
-                };
-                errors.error(key.span(), format!("unknown key `{name}`: {hint}"));
+                errors.error(
+                    key.span(),
+                    format!(
+                        "unknown key `{name}`: {}",
+                        hint(did_you_mean(&name, KEYS), &KEYS)
+                    ),
+                );
             }
         }
     }
@@ -320,15 +322,36 @@ pub fn parse_arguments(
         return None;
     }
 
+    let (pool, trigger) = (pool?, trigger?);
     Some(Declaration {
-        span,
-        pool: pool?,
-        trigger: trigger?,
-        kms_key_id,
-        lambda_version,
-        existing,
-        force_deploy,
+        spans: Spans {
+            attribute: span,
+            pool: pool.span,
+            trigger: trigger.span,
+            kms_key_id: kms_key_id.as_ref().map(|v| v.span),
+            lambda_version: lambda_version.as_ref().map(|v| v.span),
+            existing: existing.as_ref().map(|v| v.span),
+            force_deploy: force_deploy.as_ref().map(|v| v.span),
+        },
+        values: Values {
+            pool: pool.value,
+            trigger: trigger.value,
+            lambda_version: lambda_version.map(|v| v.value),
+            kms_key: kms_key_id.map(|k| k.value),
+            existing: existing.is_some_and(|e| e.value),
+            force_deploy: force_deploy.is_some_and(|f| f.value),
+        },
     })
+}
+
+/// What to write instead of an unknown name: the likely one, if any, and
+/// every one there is, so that a wrong guess still shows the right name.
+fn hint(guess: Option<&str>, names: &[&str]) -> String {
+    let all = format!("expected one of {}", list(names));
+    match guess {
+        Some(known) => format!("did you mean `{known}`? ({all})"),
+        None => all,
+    }
 }
 
 fn list(items: &[&str]) -> String {
@@ -382,10 +405,7 @@ fn trigger_name(value: &Value, errors: &mut Errors) -> Option<Spanned<Trigger>> 
     match Trigger::from_name(&name) {
         Some(trigger) => Some(Spanned::new(trigger, ident.span())),
         None => {
-            let hint = match did_you_mean(&name, names) {
-                Some(known) => format!("did you mean `{known}`?"),
-                None => format!("expected one of {}", list(&names)),
-            };
+            let hint = hint(did_you_mean_kin(&name, names), &names);
             errors.error(ident.span(), format!("unknown trigger `{name}`: {hint}"));
             None
         }
@@ -405,10 +425,7 @@ fn version(value: &Value, errors: &mut Errors) -> Option<Spanned<LambdaVersion>>
     match LambdaVersion::from_name(&name) {
         Some(version) => Some(Spanned::new(version, ident.span())),
         None => {
-            let hint = match did_you_mean(&name, names) {
-                Some(known) => format!("did you mean `{known}`?"),
-                None => format!("expected one of {}", list(&names)),
-            };
+            let hint = hint(did_you_mean(&name, names), &names);
             errors.error(
                 ident.span(),
                 format!("unknown lambda_version `{name}`: {hint}"),
@@ -418,7 +435,8 @@ fn version(value: &Value, errors: &mut Errors) -> Option<Spanned<LambdaVersion>>
     }
 }
 
-const KMS_EXAMPLE: &str = "`kms_key_id = \"arn:aws:kms:<region>:<account>:key/<key-id>\"` or `kms_key_id = get_att(\"MyKey\", \"Arn\")`";
+/// How to write a custom sender's key, for every message that asks for one.
+pub const KMS_EXAMPLE: &str = "`kms_key_id = \"arn:aws:kms:<region>:<account>:key/<key-id>\"` or `kms_key_id = get_att(\"MyKey\", \"Arn\")`";
 
 fn kms_key(value: &Value, errors: &mut Errors) -> Option<Spanned<KmsKey>> {
     if let Some(Lit::Str(s)) = value.literal() {
@@ -497,20 +515,21 @@ mod tests {
         });
         assert!(errors.is_empty(), "{errors:?}");
         let declaration = declaration.unwrap();
-        assert_eq!(declaration.pool.value, "MyUserPool1");
-        assert_eq!(declaration.trigger.value, Trigger::CustomEmailSender);
         assert_eq!(
-            declaration.kms_key_id.unwrap().value,
-            KmsKey::GetAtt {
-                resource: "kmsKey".into()
+            declaration.values,
+            Values {
+                pool: "MyUserPool1".into(),
+                trigger: Trigger::CustomEmailSender,
+                lambda_version: Some(LambdaVersion::V1_0),
+                kms_key: Some(KmsKey::GetAtt {
+                    resource: "kmsKey".into()
+                }),
+                existing: true,
+                force_deploy: false,
             }
         );
-        assert_eq!(
-            declaration.lambda_version.unwrap().value,
-            LambdaVersion::V1_0
-        );
-        assert!(declaration.existing.unwrap().value);
-        assert!(!declaration.force_deploy.unwrap().value);
+        // Written, though false.
+        assert!(declaration.spans.force_deploy.is_some());
     }
 
     #[test]
@@ -523,8 +542,8 @@ mod tests {
             errors,
             [
                 "duplicate key `pool`: it is already set in this declaration; to declare the function for another pool, add another #[cognito_trigger(...)] attribute",
-                "unknown trigger `PreSignup`: did you mean `PreSignUp`?",
-                "unknown key `kmsKeyId`: did you mean `kms_key_id`?",
+                "unknown trigger `PreSignup`: did you mean `PreSignUp`? (expected one of `PreSignUp`, `PostConfirmation`, `PreAuthentication`, `PostAuthentication`, `DefineAuthChallenge`, `CreateAuthChallenge`, `VerifyAuthChallengeResponse`, `PreTokenGeneration`, `UserMigration`, `CustomMessage`, `CustomSMSSender`, `CustomEmailSender`, `InboundFederation`)",
+                "unknown key `kmsKeyId`: did you mean `kms_key_id`? (expected one of `pool`, `trigger`, `kms_key_id`, `lambda_version`, `existing`, `force_deploy`)",
                 "expected `true` or `false`, as in `existing = true`",
             ]
         );
@@ -540,6 +559,23 @@ mod tests {
         );
         let (_, errors) = parse(quote!());
         assert_eq!(errors.len(), 2);
+    }
+
+    #[test]
+    fn unknown_triggers_get_a_guess_and_the_list() {
+        let names = list(&Trigger::ALL.map(Trigger::name));
+        let (_, errors) = parse(quote!(pool = "P", trigger = PostSignUp));
+        assert_eq!(
+            errors,
+            [format!(
+                "unknown trigger `PostSignUp`: did you mean `PostConfirmation`? (expected one of {names})"
+            )]
+        );
+        let (_, errors) = parse(quote!(pool = "P", trigger = Banana));
+        assert_eq!(
+            errors,
+            [format!("unknown trigger `Banana`: expected one of {names}")]
+        );
     }
 
     #[test]

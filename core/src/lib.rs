@@ -10,8 +10,10 @@
 //! - [`scan`]: the build step's source scanner, on the same parser.
 //! - [`manifest`]: what the build step found, read back by the macro.
 //! - [`package`]: the rules that span several functions.
-//! - [`naming`]: the CloudFormation logical IDs of generated resources.
+//! - [`naming`]: the CloudFormation logical IDs of generated resources, and pool references.
+//! - [`arn`]: user pool IDs and ARNs and KMS key ARNs, with one rule for partitions.
 
+pub mod arn;
 pub mod ast;
 pub mod attr;
 pub mod errors;
@@ -24,6 +26,6 @@ pub mod suggest;
 pub mod trigger;
 pub mod valid;
 
-pub use ast::{Declaration, KmsKey};
+pub use ast::{Declaration, KmsKey, Values};
 pub use errors::Errors;
 pub use trigger::{LambdaVersion, Trigger};

@@ -9,8 +9,7 @@
 //! handler. Reading only its own part keeps each expansion's cost the same
 //! however many binaries the package has (BENCHMARKS.md, "Build step").
 
-use crate::ast::{Declaration, KmsKey};
-use crate::trigger::{LambdaVersion, Trigger};
+use crate::ast::Values;
 use serde::{Deserialize, Serialize};
 
 /// Where the binaries' parts live, relative to the package's `OUT_DIR`; the
@@ -28,10 +27,11 @@ pub struct Manifest {
     pub package: String,
     /// Sorted by binary, then by line.
     pub functions: Vec<Function>,
-    /// Binary sources the scanner could not parse (the compiler says why);
-    /// no template is written while there are any.
+    /// Where the sources have mistakes the compiler reports (a file the
+    /// scanner cannot lex, a function with a wrong declaration); no template
+    /// is written while there are any, since it would lack those functions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub unparsed: Vec<String>,
+    pub mistakes: Vec<String>,
 }
 
 /// A function carrying `#[cognito_trigger]`: one Lambda function.
@@ -65,48 +65,20 @@ impl std::fmt::Display for Location {
     }
 }
 
-/// One `#[cognito_trigger(...)]` as data.
+/// One `#[cognito_trigger(...)]` as data: its values, and where it is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Declared {
     pub location: Location,
-    pub pool: String,
-    pub trigger: Trigger,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lambda_version: Option<LambdaVersion>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kms_key: Option<KmsKey>,
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub existing: bool,
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub force_deploy: bool,
+    #[serde(flatten)]
+    pub values: Values,
 }
 
-fn is_false(value: &bool) -> bool {
-    !value
-}
+/// A declaration is read as its values, wherever it is.
+impl std::ops::Deref for Declared {
+    type Target = Values;
 
-impl Declared {
-    pub fn new(declaration: &Declaration, location: Location) -> Self {
-        Self {
-            location,
-            pool: declaration.pool.value.clone(),
-            trigger: declaration.trigger.value,
-            lambda_version: declaration.lambda_version.as_ref().map(|v| v.value),
-            kms_key: declaration.kms_key_id.as_ref().map(|k| k.value.clone()),
-            existing: declaration.existing(),
-            force_deploy: declaration.force_deploy.as_ref().is_some_and(|f| f.value),
-        }
-    }
-
-    /// Whether `declaration` says the same as this one (locations aside).
-    pub fn describes(&self, declaration: &Declaration) -> bool {
-        *self == Self::new(declaration, self.location.clone())
-    }
-
-    /// The event version in force: the declared one, else the trigger's default.
-    pub fn version(&self) -> Option<LambdaVersion> {
-        self.lambda_version
-            .or_else(|| self.trigger.default_version())
+    fn deref(&self) -> &Values {
+        &self.values
     }
 }
 
@@ -154,12 +126,48 @@ impl Manifest {
         Manifest {
             package: self.package.clone(),
             functions: self.functions_of(bin).cloned().collect(),
-            unparsed: Vec::new(),
+            mistakes: Vec::new(),
         }
     }
 
     /// The functions of binary `bin`, in source order.
     pub fn functions_of<'a>(&'a self, bin: &'a str) -> impl Iterator<Item = &'a Function> {
         self.functions.iter().filter(move |f| f.bin == bin)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ast::KmsKey;
+    use crate::trigger::{LambdaVersion, Trigger};
+
+    /// A declaration's values sit beside its location, as one flat object,
+    /// and what is unset is left out.
+    #[test]
+    fn a_declaration_is_one_flat_object() {
+        let declared = Declared {
+            location: Location {
+                file: "src/main.rs".into(),
+                line: 3,
+                column: 1,
+            },
+            values: Values {
+                pool: "P".into(),
+                trigger: Trigger::CustomSMSSender,
+                lambda_version: Some(LambdaVersion::V1_0),
+                kms_key: Some(KmsKey::GetAtt {
+                    resource: "Key".into(),
+                }),
+                existing: true,
+                force_deploy: false,
+            },
+        };
+        let json = serde_json::to_string(&declared).unwrap();
+        assert_eq!(
+            json,
+            r#"{"location":{"file":"src/main.rs","line":3,"column":1},"pool":"P","trigger":"CustomSMSSender","lambda_version":"V1_0","kms_key":{"GetAtt":{"resource":"Key"}},"existing":true}"#
+        );
+        assert_eq!(serde_json::from_str::<Declared>(&json).unwrap(), declared);
     }
 }

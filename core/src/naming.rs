@@ -1,6 +1,9 @@
 //! CloudFormation logical IDs of the generated resources. The pool's follows
 //! the Serverless Framework, so the seeds' overrides (`CognitoUserPoolMyUserPool`)
-//! address the same resources here.
+//! address the same resources here. Also how a declaration refers to an
+//! existing pool.
+
+use crate::arn;
 
 /// `CognitoUserPool` + the pool name with everything but ASCII letters and
 /// digits removed and the first letter upper-cased (the Serverless
@@ -31,6 +34,29 @@ fn upper_first(word: &str) -> String {
     }
 }
 
+/// How a declaration names an existing pool.
+#[derive(Debug, PartialEq, Eq)]
+pub enum PoolReference<'a> {
+    /// `arn:<partition>:cognito-idp:<region>:<account>:userpool/<id>`
+    Arn { id: &'a str },
+    /// `<region>_<suffix>`, e.g. `us-east-1_AbC123`: unambiguous.
+    Id(&'a str),
+    /// Anything else: a name, which need not be unique in an account.
+    Name(&'a str),
+}
+
+/// Reads a declaration's pool by the rules of [`arn`]. A malformed ARN reads
+/// as a name; validation refuses it (`:` is not in a pool name).
+pub fn pool_reference(pool: &str) -> PoolReference<'_> {
+    if let Ok(id) = arn::user_pool_id(pool) {
+        PoolReference::Arn { id }
+    } else if arn::is_pool_id(pool) {
+        PoolReference::Id(pool)
+    } else {
+        PoolReference::Name(pool)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,45 +84,6 @@ mod tests {
         assert_eq!(function_base("example2"), "Example2");
         assert_eq!(function_base("a__b"), "AB");
     }
-}
-
-/// How a declaration names an existing pool.
-#[derive(Debug, PartialEq, Eq)]
-pub enum PoolReference<'a> {
-    /// `arn:<partition>:cognito-idp:<region>:<account>:userpool/<id>`
-    Arn { id: &'a str },
-    /// `<region>_<suffix>`, e.g. `us-east-1_AbC123`: unambiguous.
-    Id(&'a str),
-    /// Anything else: a name, which need not be unique in an account.
-    Name(&'a str),
-}
-
-pub fn pool_reference(pool: &str) -> PoolReference<'_> {
-    if let Some(id) = pool
-        .strip_prefix("arn:")
-        .and_then(|rest| rest.rsplit_once(":userpool/"))
-        .map(|(_, id)| id)
-    {
-        return PoolReference::Arn { id };
-    }
-    let is_id = pool.split_once('_').is_some_and(|(region, suffix)| {
-        region.split('-').count() >= 3
-            && region
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-            && !suffix.is_empty()
-            && suffix.chars().all(|c| c.is_ascii_alphanumeric())
-    });
-    if is_id {
-        PoolReference::Id(pool)
-    } else {
-        PoolReference::Name(pool)
-    }
-}
-
-#[cfg(test)]
-mod reference_tests {
-    use super::*;
 
     #[test]
     fn ids_arns_and_names() {
@@ -112,6 +99,11 @@ mod reference_tests {
             pool_reference("legacy-user-pool"),
             PoolReference::Name("legacy-user-pool")
         );
-        assert_eq!(pool_reference("my_pool"), PoolReference::Name("my_pool"));
+        for name in ["MyUserPool", "my_pool", "prod_users", "my-user-pool_v2"] {
+            assert_eq!(pool_reference(name), PoolReference::Name(name));
+        }
+        // Not an ARN: read as a name, which validation refuses.
+        let malformed = "arn:aws:cognito-idp:eu-west-1:1111:userpool/eu-west-1_X1";
+        assert_eq!(pool_reference(malformed), PoolReference::Name(malformed));
     }
 }

@@ -248,7 +248,7 @@ mod tests {
         let mut functions = Vec::new();
         for (bin, source) in binaries {
             let file = format!("src/bin/{bin}.rs");
-            functions.extend(scan_binary(bin, &file, source).unwrap());
+            functions.extend(scan_binary(bin, &file, source).unwrap().functions);
         }
         check_package(&mut functions);
         functions

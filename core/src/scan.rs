@@ -14,15 +14,25 @@ use crate::{attr, valid};
 use proc_macro2::TokenStream;
 use std::str::FromStr;
 
+/// What the scanner found in one binary's root file.
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// The trigger functions whose declarations are all valid.
+    pub functions: Vec<Function>,
+    /// The functions left out because a declaration has a mistake: the macro
+    /// reports it at its token, and no template may be written meanwhile (it
+    /// would silently lack the function).
+    pub mistakes: Vec<Location>,
+}
+
 /// The trigger functions of one binary, from its root file's source.
-/// `file` is the path shown in messages. Declarations with mistakes are left
-/// out: the macro reports those at their tokens when it compiles the file.
-/// The error is the lexer's: unbalanced delimiters, an unterminated string.
-pub fn scan_binary(bin: &str, file: &str, source: &str) -> syn::Result<Vec<Function>> {
+/// `file` is the path shown in messages. The error is the lexer's:
+/// unbalanced delimiters, an unterminated string.
+pub fn scan_binary(bin: &str, file: &str, source: &str) -> syn::Result<Scan> {
     // Not `syn::parse_str`: its token buffer recurses on nested groups.
     let tokens = TokenStream::from_str(without_preamble(source))
         .map_err(|error| syn::Error::new(error.span(), format!("not Rust tokens: {error}")))?;
-    let mut functions = Vec::new();
+    let mut scan = Scan::default();
     for item in items(tokens) {
         let Some(name) = item.function_name() else {
             continue;
@@ -46,20 +56,24 @@ pub fn scan_binary(bin: &str, file: &str, source: &str) -> syn::Result<Vec<Funct
         let parsed: Vec<Declaration> = declarations.iter().map(|(d, _)| d.clone()).collect();
         valid::check_function(&parsed, &mut errors);
         if !errors.is_empty() {
+            scan.mistakes.push(location(file, item.start()));
             continue;
         }
-        functions.push(Function {
+        scan.functions.push(Function {
             bin: bin.to_owned(),
             name: name.to_string(),
             location: location(file, item.start()),
             declarations: declarations
                 .iter()
-                .map(|(declaration, at)| Declared::new(declaration, at.clone()))
+                .map(|(declaration, at)| Declared {
+                    location: at.clone(),
+                    values: declaration.values.clone(),
+                })
                 .collect(),
             diagnostics: Vec::new(),
         });
     }
-    Ok(functions)
+    Ok(scan)
 }
 
 /// The source without what rustc skips before the first token: a byte order
@@ -104,7 +118,9 @@ mod inner {
     async fn hidden(event: E) -> R { todo!() }
 }
 "#;
-        let functions = scan_binary("sign_up", "src/bin/sign_up.rs", source).unwrap();
+        let scan = scan_binary("sign_up", "src/bin/sign_up.rs", source).unwrap();
+        assert!(scan.mistakes.is_empty());
+        let functions = scan.functions;
         assert_eq!(functions.len(), 1);
         let function = &functions[0];
         assert_eq!(function.name, "sign_up");
@@ -135,7 +151,11 @@ async fn misspelt(event: E) -> R { todo!() }
 #[cognito_trigger(pool = "A", trigger = CustomSMSSender)]
 async fn keyless(event: E) -> R { todo!() }
 "#;
-        assert!(scan_binary("b", "b.rs", source).unwrap().is_empty());
+        let scan = scan_binary("b", "b.rs", source).unwrap();
+        assert!(scan.functions.is_empty());
+        // Each is recorded, so that no template is written without it.
+        let lines: Vec<usize> = scan.mistakes.iter().map(|at| at.line).collect();
+        assert_eq!(lines, [2, 4]);
         assert!(scan_binary("b", "b.rs", "fn (").is_err());
     }
 }

@@ -7,8 +7,23 @@ pub fn did_you_mean<'a>(
     input: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    suggest(input, candidates.into_iter().collect(), false)
+}
+
+/// [`did_you_mean`] for names whose first word says which kind they are, as
+/// the triggers' (`Pre…`, `Post…`, `Custom…`): a candidate sharing the
+/// input's first word is the closer kin however the rest is spelt, so
+/// `PostSignUp` finds `PostConfirmation`, not `PreSignUp`. A lone word
+/// (`Post`) shares nothing more, and is left to the edits.
+pub fn did_you_mean_kin<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    suggest(input, candidates.into_iter().collect(), true)
+}
+
+fn suggest<'a>(input: &str, candidates: Vec<&'a str>, by_first_word: bool) -> Option<&'a str> {
     let wanted = fold(input);
-    let candidates: Vec<&str> = candidates.into_iter().collect();
     // A truncated name (`PostConfirm`) is a likely slip even when far in edits.
     let prefixed: Vec<_> = candidates
         .iter()
@@ -17,16 +32,47 @@ pub fn did_you_mean<'a>(
     if let [only] = prefixed[..] {
         return Some(only);
     }
+    let (first, rest) = first_word(input);
+    if by_first_word && !rest.is_empty() {
+        let kin = candidates
+            .iter()
+            .copied()
+            .filter(|c| first_word(c).0.eq_ignore_ascii_case(first));
+        if let Some((_, candidate)) = closest(&wanted, kin) {
+            return Some(candidate);
+        }
+    }
+    let (distance, candidate) = closest(&wanted, candidates)?;
+    let limit = (wanted.len() / 3).max(1);
+    (distance <= limit).then_some(candidate)
+}
+
+/// The candidate fewest edits from `wanted` (the first of equals), with its distance.
+fn closest<'a>(
+    wanted: &[char],
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<(usize, &'a str)> {
     let mut best: Option<(usize, &str)> = None;
     for candidate in candidates {
-        let distance = edit_distance(&wanted, &fold(candidate));
+        let distance = edit_distance(wanted, &fold(candidate));
         if best.is_none_or(|(d, _)| distance < d) {
             best = Some((distance, candidate));
         }
     }
-    let (distance, candidate) = best?;
-    let limit = (wanted.len() / 3).max(1);
-    (distance <= limit).then_some(candidate)
+    best
+}
+
+/// A name's first word and what follows it: words end at `_`, `-` or a
+/// lower-case letter followed by a capital (`kmsKeyId`, `kms_key_id`).
+fn first_word(name: &str) -> (&str, &str) {
+    let end = name
+        .char_indices()
+        .skip(1)
+        .find(|&(i, c)| {
+            c == '_' || c == '-' || (c.is_uppercase() && name[..i].ends_with(char::is_lowercase))
+        })
+        .map_or(name.len(), |(i, _)| i);
+    (&name[..end], name[end..].trim_start_matches(['_', '-']))
 }
 
 fn fold(s: &str) -> Vec<char> {
@@ -58,11 +104,13 @@ fn edit_distance(a: &[char], b: &[char]) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::did_you_mean;
+    use super::{did_you_mean, did_you_mean_kin};
 
-    const TRIGGERS: [&str; 4] = [
+    const TRIGGERS: [&str; 6] = [
         "PreSignUp",
         "PostConfirmation",
+        "PreAuthentication",
+        "PostAuthentication",
         "CustomSMSSender",
         "CustomMessage",
     ];
@@ -84,6 +132,33 @@ mod tests {
             did_you_mean("kmsKeyId", ["kms_key_id", "pool"]),
             Some("kms_key_id")
         );
+    }
+
+    #[test]
+    fn a_shared_first_word_outranks_fewer_edits_in_kinds() {
+        assert_eq!(
+            did_you_mean_kin("PostSignUp", TRIGGERS),
+            Some("PostConfirmation")
+        );
+        assert_eq!(
+            did_you_mean_kin("post_sign_up", TRIGGERS),
+            Some("PostConfirmation")
+        );
+        assert_eq!(
+            did_you_mean_kin("PostAuth", TRIGGERS),
+            Some("PostAuthentication")
+        );
+        // Typos are found as by `did_you_mean`.
+        assert_eq!(did_you_mean_kin("PreSingUp", TRIGGERS), Some("PreSignUp"));
+        assert_eq!(
+            did_you_mean_kin("CustomSmsSender", TRIGGERS),
+            Some("CustomSMSSender")
+        );
+        // A first word alone is not enough to choose.
+        assert_eq!(did_you_mean_kin("Post", TRIGGERS), None);
+        // Other names' first words mean nothing: edits alone decide.
+        assert_eq!(did_you_mean("PostSignUp", TRIGGERS), Some("PreSignUp"));
+        assert_eq!(did_you_mean("MyAdminPool", ["MyUserPool1"]), None);
     }
 
     #[test]

@@ -4,25 +4,6 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// A user pool Lambda trigger, named as in CloudFormation's `LambdaConfig`
-/// and in the Serverless Framework's `cognitoUserPool` event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum Trigger {
-    PreSignUp,
-    PostConfirmation,
-    PreAuthentication,
-    PostAuthentication,
-    DefineAuthChallenge,
-    CreateAuthChallenge,
-    VerifyAuthChallengeResponse,
-    PreTokenGeneration,
-    UserMigration,
-    CustomMessage,
-    CustomSMSSender,
-    CustomEmailSender,
-    InboundFederation,
-}
-
 /// The event version Cognito sends to a trigger (`LambdaVersion` in CloudFormation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum LambdaVersion {
@@ -53,67 +34,240 @@ impl fmt::Display for LambdaVersion {
     }
 }
 
-impl Trigger {
-    pub const ALL: [Trigger; 13] = [
-        Self::PreSignUp,
-        Self::PostConfirmation,
-        Self::PreAuthentication,
-        Self::PostAuthentication,
-        Self::DefineAuthChallenge,
-        Self::CreateAuthChallenge,
-        Self::VerifyAuthChallengeResponse,
-        Self::PreTokenGeneration,
-        Self::UserMigration,
-        Self::CustomMessage,
-        Self::CustomSMSSender,
-        Self::CustomEmailSender,
-        Self::InboundFederation,
-    ];
+/// The catalogue: the one list of user pool triggers, in `LambdaConfig`'s
+/// order. Each row is a trigger, named as in `trigger = ...`, in
+/// CloudFormation's `LambdaConfig` and in the Serverless Framework's
+/// `cognitoUserPool` event, with its [`Row`]: the events Cognito sends it
+/// (one per event version it can be configured with) and its family.
+///
+/// The rows generate [`Trigger`], [`Trigger::ALL`] and what `Trigger`'s
+/// methods answer: names, event versions, `LambdaConfig` keys, the names of
+/// the runtime's marker and event types, custom senders and families (for
+/// the macro, the validation, the build step and attach). What cannot be
+/// generated from here is checked against it: attach's `slots.rs` matches on
+/// `Trigger` with no `_` arm for the SDK's field of each trigger, and
+/// `runtime/tests/catalogue.rs` maps every event of every row, by a `match`
+/// with no `_` arm, to the runtime's marker and event types, checking their
+/// names, `TRIGGER_NAME`, families and sample fixtures.
+///
+/// Adding a trigger = one row here, plus what the compiler then asks for:
+/// the arms in `slots.rs` and `runtime/tests/catalogue.rs`, and the runtime
+/// types these name (a marker in `events/markers.rs` with its variant of
+/// `CognitoEvent` in `events/any.rs`, its `impl Trigger` and event alias in a
+/// file of `events/`, and its fixtures in `testing/fixtures.rs`).
+macro_rules! catalogue {
+    ($( $trigger:ident => $row:expr, )*) => {
+        /// A user pool Lambda trigger: a row of the catalogue (see
+        /// `core/src/trigger.rs`).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum Trigger {
+            $( $trigger, )*
+        }
 
-    /// The name used in `trigger = ...`, which is also the `LambdaConfig` key.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::PreSignUp => "PreSignUp",
-            Self::PostConfirmation => "PostConfirmation",
-            Self::PreAuthentication => "PreAuthentication",
-            Self::PostAuthentication => "PostAuthentication",
-            Self::DefineAuthChallenge => "DefineAuthChallenge",
-            Self::CreateAuthChallenge => "CreateAuthChallenge",
-            Self::VerifyAuthChallengeResponse => "VerifyAuthChallengeResponse",
-            Self::PreTokenGeneration => "PreTokenGeneration",
-            Self::UserMigration => "UserMigration",
-            Self::CustomMessage => "CustomMessage",
-            Self::CustomSMSSender => "CustomSMSSender",
-            Self::CustomEmailSender => "CustomEmailSender",
-            Self::InboundFederation => "InboundFederation",
+        impl Trigger {
+            pub const ALL: [Trigger; [$(Trigger::$trigger),*].len()] = [$(Trigger::$trigger),*];
+
+            /// The name used in `trigger = ...`, which is also the
+            /// `LambdaConfig` key (unless [`Entry::Versioned`] says otherwise).
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $( Trigger::$trigger => stringify!($trigger), )*
+                }
+            }
+
+            /// The trigger's row of the catalogue.
+            pub fn row(self) -> Row {
+                match self {
+                    $( Trigger::$trigger => {
+                        const ROW: Row = $row;
+                        ROW
+                    } )*
+                }
+            }
+        }
+    };
+}
+
+use Family::{AuthChallenge, CustomSender};
+use LambdaVersion::{V1_0, V2_0, V3_0};
+
+catalogue! {
+    PreSignUp => Row::ALONE,
+    PostConfirmation => Row::ALONE,
+    PreAuthentication => Row::ALONE,
+    PostAuthentication => Row::ALONE,
+    DefineAuthChallenge => Row::ALONE.in_family(AuthChallenge),
+    CreateAuthChallenge => Row::ALONE.in_family(AuthChallenge),
+    VerifyAuthChallengeResponse => Row::ALONE.in_family(AuthChallenge),
+    // V1_0 keeps the legacy bare-ARN key; V2_0 and V3_0 need the versioned one.
+    PreTokenGeneration => Row {
+        events: &[
+            Event::arn(V1_0),
+            Event::versioned(V2_0)
+                .marker("PreTokenGenerationV2")
+                .key("PreTokenGenerationConfig"),
+            Event::versioned(V3_0)
+                .marker("PreTokenGenerationV3")
+                .key("PreTokenGenerationConfig"),
+        ],
+        family: None,
+    },
+    UserMigration => Row::ALONE,
+    CustomMessage => Row::ALONE,
+    CustomSMSSender => Row {
+        events: &[Event::versioned(V1_0).marker("CustomSmsSender")],
+        family: Some(CustomSender),
+    },
+    CustomEmailSender => Row {
+        events: &[Event::versioned(V1_0)],
+        family: Some(CustomSender),
+    },
+    InboundFederation => Row {
+        events: &[Event::versioned(V1_0)],
+        family: None,
+    },
+}
+
+/// A trigger's row in the catalogue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Row {
+    /// The events Cognito sends the trigger, never none: one per event
+    /// version it can be configured with, the default first, or one without
+    /// a version.
+    pub events: &'static [Event],
+    /// The family whose triggers one function can handle with one event type.
+    pub family: Option<Family>,
+}
+
+impl Row {
+    /// A trigger with no event version, in no family.
+    const ALONE: Row = Row {
+        events: &[Event {
+            version: None,
+            marker: None,
+            entry: Entry::Arn,
+        }],
+        family: None,
+    };
+
+    const fn in_family(self, family: Family) -> Row {
+        Row {
+            family: Some(family),
+            ..self
+        }
+    }
+}
+
+/// One event a trigger receives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Event {
+    /// `None` when the trigger has no configurable event version.
+    pub version: Option<LambdaVersion>,
+    /// The marker type `M` in `cognito_trigger::events`, whose event type is
+    /// `MEvent`, when it is not named after the trigger.
+    pub marker: Option<&'static str>,
+    /// How `LambdaConfig` holds the function for this event.
+    pub entry: Entry,
+}
+
+impl Event {
+    const fn arn(version: LambdaVersion) -> Event {
+        Event {
+            version: Some(version),
+            marker: None,
+            entry: Entry::Arn,
         }
     }
 
+    const fn versioned(version: LambdaVersion) -> Event {
+        Event {
+            version: Some(version),
+            marker: None,
+            entry: Entry::Versioned { key: None },
+        }
+    }
+
+    const fn marker(self, marker: &'static str) -> Event {
+        Event {
+            marker: Some(marker),
+            ..self
+        }
+    }
+
+    const fn key(self, key: &'static str) -> Event {
+        Event {
+            entry: Entry::Versioned { key: Some(key) },
+            ..self
+        }
+    }
+}
+
+/// A `LambdaConfig` entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Entry {
+    /// The function's ARN, under the trigger's name.
+    Arn,
+    /// `{LambdaArn, LambdaVersion}`, under `key` or else the trigger's name.
+    Versioned { key: Option<&'static str> },
+}
+
+/// Triggers usually implemented together: a function declared for several
+/// of one family takes the family's event type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    CustomSender,
+    AuthChallenge,
+}
+
+impl Family {
+    /// The family's marker type in `cognito_trigger::events` (event type `MEvent`).
+    pub fn marker(self) -> &'static str {
+        match self {
+            Family::CustomSender => "CustomSender",
+            Family::AuthChallenge => "AuthChallenge",
+        }
+    }
+}
+
+/// The marker of `CognitoEvent`, which holds any trigger's event.
+pub const ANY_MARKER: &str = "Cognito";
+
+/// The event type of marker `marker` in `cognito_trigger::events`.
+pub fn event_type(marker: &str) -> String {
+    format!("{marker}Event")
+}
+
+impl Trigger {
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|t| t.name() == name)
+    }
+
+    /// The event Cognito sends at `version`; with none, or one the trigger
+    /// lacks, the default.
+    pub fn event(self, version: Option<LambdaVersion>) -> Event {
+        let events = self.row().events;
+        events
+            .iter()
+            .find(|e| e.version == version)
+            .copied()
+            .unwrap_or(events[0])
     }
 
     /// Custom senders are invoked asynchronously with a code encrypted by the
     /// pool's KMS key, so they need `kms_key_id`.
     pub fn is_custom_sender(self) -> bool {
-        matches!(self, Self::CustomSMSSender | Self::CustomEmailSender)
+        self.row().family == Some(Family::CustomSender)
     }
 
-    /// The event versions Cognito supports for this trigger. A trigger with no
-    /// configurable version returns an empty slice.
-    pub fn versions(self) -> &'static [LambdaVersion] {
-        match self {
-            Self::CustomSMSSender | Self::CustomEmailSender | Self::InboundFederation => {
-                &[LambdaVersion::V1_0]
-            }
-            Self::PreTokenGeneration => &LambdaVersion::ALL,
-            _ => &[],
-        }
+    /// The event versions Cognito supports for this trigger, the default
+    /// first. A trigger with no configurable version has none.
+    pub fn versions(self) -> Vec<LambdaVersion> {
+        self.row().events.iter().filter_map(|e| e.version).collect()
     }
 
     /// The version used when the declaration names none.
     pub fn default_version(self) -> Option<LambdaVersion> {
-        self.versions().first().copied()
+        self.row().events[0].version
     }
 
     /// How the trigger is wired in the pool's `LambdaConfig` at `version`:
@@ -123,15 +277,10 @@ impl Trigger {
         self,
         version: Option<LambdaVersion>,
     ) -> (&'static str, Option<LambdaVersion>) {
-        match (self, version) {
-            (Self::PreTokenGeneration, Some(version)) if version != LambdaVersion::V1_0 => {
-                ("PreTokenGenerationConfig", Some(version))
-            }
-            (
-                Self::CustomSMSSender | Self::CustomEmailSender | Self::InboundFederation,
-                version,
-            ) => (self.name(), Some(version.unwrap_or(LambdaVersion::V1_0))),
-            _ => (self.name(), None),
+        let event = self.event(version);
+        match event.entry {
+            Entry::Arn => (self.name(), None),
+            Entry::Versioned { key } => (key.unwrap_or(self.name()), event.version),
         }
     }
 
@@ -141,16 +290,11 @@ impl Trigger {
         !self.is_custom_sender()
     }
 
-    /// The marker type in `cognito_trigger::triggers` for this trigger at
-    /// `version`; PreTokenGeneration has one per event version. A marker
-    /// `M` always has the event type `MEvent`, which the compile errors use.
+    /// The marker type in `cognito_trigger::events` for this trigger at
+    /// `version`. A marker `M` always has the event type `MEvent`, which the
+    /// compile errors use.
     pub fn marker(self, version: Option<LambdaVersion>) -> &'static str {
-        match (self, version) {
-            (Self::PreTokenGeneration, Some(LambdaVersion::V2_0)) => "PreTokenGenerationV2",
-            (Self::PreTokenGeneration, Some(LambdaVersion::V3_0)) => "PreTokenGenerationV3",
-            (Self::CustomSMSSender, _) => "CustomSmsSender",
-            _ => self.name(),
-        }
+        self.event(version).marker.unwrap_or(self.name())
     }
 }
 
@@ -160,28 +304,22 @@ impl fmt::Display for Trigger {
     }
 }
 
-/// The marker of the event type a function declared for `markers` takes:
-/// the trigger's own when there is one, a family's when all belong to it,
-/// else `Cognito`, whose `CognitoEvent` holds any trigger's event.
-pub fn handler_marker(markers: &[&'static str]) -> &'static str {
-    const FAMILIES: [(&str, &[&str]); 2] = [
-        ("CustomSender", &["CustomSmsSender", "CustomEmailSender"]),
-        (
-            "AuthChallenge",
-            &[
-                "DefineAuthChallenge",
-                "CreateAuthChallenge",
-                "VerifyAuthChallengeResponse",
-            ],
-        ),
-    ];
-    match markers {
-        [] => "Cognito",
-        [first, rest @ ..] if rest.iter().all(|m| m == first) => first,
-        _ => FAMILIES
-            .iter()
-            .find(|(_, members)| markers.iter().all(|m| members.contains(m)))
-            .map_or("Cognito", |(family, _)| family),
+/// The marker of the event type a function declared for `declared` (each
+/// trigger with its event version) takes: the trigger's own when there is
+/// one, a family's when all belong to it, else [`ANY_MARKER`].
+pub fn handler_marker(declared: &[(Trigger, Option<LambdaVersion>)]) -> &'static str {
+    let mut markers = declared.iter().map(|&(t, v)| t.marker(v));
+    let Some(first) = markers.next() else {
+        return ANY_MARKER;
+    };
+    if markers.all(|m| m == first) {
+        return first;
+    }
+    let family = declared[0].0.row().family;
+    if declared.iter().all(|(t, _)| t.row().family == family) {
+        family.map_or(ANY_MARKER, Family::marker)
+    } else {
+        ANY_MARKER
     }
 }
 
@@ -203,10 +341,7 @@ mod tests {
     #[test]
     fn versions_follow_cognito() {
         assert_eq!(Trigger::PreSignUp.default_version(), None);
-        assert_eq!(
-            Trigger::CustomSMSSender.versions(),
-            &[LambdaVersion::V1_0][..]
-        );
+        assert_eq!(Trigger::CustomSMSSender.versions(), [V1_0]);
         assert_eq!(Trigger::PreTokenGeneration.versions().len(), 3);
         assert_eq!(
             Trigger::PreTokenGeneration.marker(Some(LambdaVersion::V2_0)),
@@ -216,17 +351,33 @@ mod tests {
             Trigger::PreTokenGeneration.marker(None),
             "PreTokenGeneration"
         );
-        assert_eq!(handler_marker(&["PreSignUp", "PreSignUp"]), "PreSignUp");
+        use Trigger::*;
+        let v1 = Some(V1_0);
         assert_eq!(
-            handler_marker(&["CustomSmsSender", "CustomEmailSender"]),
+            handler_marker(&[(PreSignUp, None), (PreSignUp, None)]),
+            "PreSignUp"
+        );
+        assert_eq!(
+            handler_marker(&[(CustomSMSSender, v1), (CustomEmailSender, v1)]),
             "CustomSender"
         );
         assert_eq!(
-            handler_marker(&["DefineAuthChallenge", "VerifyAuthChallengeResponse"]),
+            handler_marker(&[
+                (DefineAuthChallenge, None),
+                (VerifyAuthChallengeResponse, None)
+            ]),
             "AuthChallenge"
         );
         assert_eq!(
-            handler_marker(&["PreSignUp", "PostConfirmation"]),
+            handler_marker(&[(PreSignUp, None), (PostConfirmation, None)]),
+            "Cognito"
+        );
+        assert_eq!(
+            handler_marker(&[(PreTokenGeneration, v1), (PreTokenGeneration, Some(V2_0))]),
+            "Cognito"
+        );
+        assert_eq!(
+            handler_marker(&[(CustomSMSSender, v1), (DefineAuthChallenge, None)]),
             "Cognito"
         );
         let senders: Vec<_> = Trigger::ALL
@@ -237,5 +388,51 @@ mod tests {
             senders,
             [Trigger::CustomSMSSender, Trigger::CustomEmailSender]
         );
+    }
+
+    #[test]
+    fn lambda_config_follows_cloudformation() {
+        use Trigger::*;
+        assert_eq!(PreSignUp.lambda_config(None), ("PreSignUp", None));
+        let v1 = Some(V1_0);
+        assert_eq!(
+            PreTokenGeneration.lambda_config(v1),
+            ("PreTokenGeneration", None)
+        );
+        for version in [V2_0, V3_0] {
+            assert_eq!(
+                PreTokenGeneration.lambda_config(Some(version)),
+                ("PreTokenGenerationConfig", Some(version))
+            );
+        }
+        for trigger in [CustomSMSSender, CustomEmailSender, InboundFederation] {
+            assert_eq!(trigger.lambda_config(None), (trigger.name(), v1));
+            assert_eq!(trigger.lambda_config(v1), (trigger.name(), v1));
+        }
+        assert_eq!(CustomSMSSender.marker(None), "CustomSmsSender");
+    }
+
+    /// What the rest of the code assumes of every row.
+    #[test]
+    fn the_catalogue_is_well_formed() {
+        let mut markers = Vec::new();
+        for trigger in Trigger::ALL {
+            let events = trigger.row().events;
+            assert!(!events.is_empty(), "{trigger}");
+            let unversioned = events.iter().filter(|e| e.version.is_none()).count();
+            // Either one event without a version, or every event with one.
+            assert!(unversioned == 0 || events.len() == 1, "{trigger}");
+            for event in events {
+                assert_eq!(trigger.event(event.version), *event, "{trigger}");
+                let marker = trigger.marker(event.version);
+                assert!(!markers.contains(&marker), "{marker} twice");
+                markers.push(marker);
+            }
+        }
+        let families = Trigger::ALL.iter().filter_map(|t| t.row().family);
+        for family in families {
+            assert!(!markers.contains(&family.marker()), "{family:?}");
+        }
+        assert!(!markers.contains(&ANY_MARKER));
     }
 }

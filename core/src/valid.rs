@@ -1,11 +1,15 @@
 //! The rules a declaration must follow, alone and together with the other
 //! declarations on the same function.
 
+use crate::arn;
 use crate::ast::{Declaration, KmsKey};
+use crate::attr::KMS_EXAMPLE;
 use crate::errors::Errors;
+use crate::naming::{PoolReference, pool_reference};
 use crate::trigger::Trigger;
 
-/// The Serverless Framework's limit on a pool name.
+/// Cognito's limit on a pool's `UserPoolName`, which the Serverless Framework
+/// checks too.
 pub const POOL_NAME_MAX: usize = 128;
 
 /// Checks one declaration.
@@ -13,12 +17,13 @@ pub fn check_declaration(declaration: &Declaration, errors: &mut Errors) {
     check_pool_name(declaration, errors);
     check_kms_key(declaration, errors);
     check_version(declaration, errors);
-    if let Some(force_deploy) = &declaration.force_deploy
-        && force_deploy.value
-        && !declaration.existing()
+    let values = &declaration.values;
+    if let Some(force_deploy) = declaration.spans.force_deploy
+        && values.force_deploy
+        && !values.existing
     {
         errors.error(
-            force_deploy.span,
+            force_deploy,
             "`force_deploy` re-applies triggers on a pool the stack does not own: add `existing = true`, or remove `force_deploy`",
         );
     }
@@ -30,32 +35,32 @@ pub fn check_function(declarations: &[Declaration], errors: &mut Errors) {
         let earlier = &declarations[..index];
         if earlier
             .iter()
-            .any(|d| d.pool.value == later.pool.value && d.trigger.value == later.trigger.value)
+            .any(|d| d.values.pool == later.values.pool && d.values.trigger == later.values.trigger)
         {
             errors.error(
-                later.trigger.span,
+                later.spans.trigger,
                 format!(
                     "`{}` is already declared for pool \"{}\" on this function: remove this declaration",
-                    later.trigger.value, later.pool.value
+                    later.values.trigger, later.values.pool
                 ),
             );
             continue;
         }
         if let Some(first) = earlier
             .iter()
-            .find(|d| d.trigger.value == later.trigger.value)
-            && first.version() != later.version()
+            .find(|d| d.values.trigger == later.values.trigger)
+            && first.values.version() != later.values.version()
         {
-            let span = later
-                .lambda_version
-                .as_ref()
-                .map_or(later.trigger.span, |v| v.span);
-            let shown = |d: &Declaration| d.version().map_or("none".to_owned(), |v| v.to_string());
+            let span = later.spans.lambda_version.unwrap_or(later.spans.trigger);
+            let shown = |d: &Declaration| {
+                let version = d.values.version();
+                version.map_or("none".to_owned(), |v| v.to_string())
+            };
             errors.error(
                 span,
                 format!(
                     "one function receives one event version of `{}`: this declaration asks for {}, an earlier one for {}; use the same `lambda_version` on both",
-                    later.trigger.value,
+                    later.values.trigger,
                     shown(later),
                     shown(first)
                 ),
@@ -65,22 +70,32 @@ pub fn check_function(declarations: &[Declaration], errors: &mut Errors) {
 }
 
 fn check_pool_name(declaration: &Declaration, errors: &mut Errors) {
-    let pool = &declaration.pool;
-    let name = pool.value.as_str();
-    if name.starts_with("arn:") {
-        let problem = if !declaration.existing() {
-            Some("a pool the stack creates is named, not given by ARN: use its name, or add `existing = true` to attach to the pool with this ARN".to_owned())
+    let name = declaration.values.pool.as_str();
+    let span = declaration.spans.pool;
+    // Anything starting with `arn:` is meant as an ARN, well formed or not.
+    let reference = match pool_reference(name) {
+        PoolReference::Arn { .. } => Some("ARN"),
+        PoolReference::Id(_) => Some("ID"),
+        PoolReference::Name(_) => name.starts_with("arn:").then_some("ARN"),
+    };
+    if let Some(form) = reference {
+        let problem = if !declaration.values.existing {
+            Some(format!(
+                "a pool the stack creates is named, not given by {form}: use its name, or add `existing = true` to attach to the pool with this {form}"
+            ))
+        } else if form == "ARN" {
+            arn::user_pool_id(name).err()
         } else {
-            check_pool_arn(name).err()
+            None
         };
         if let Some(problem) = problem {
-            errors.error(pool.span, problem);
+            errors.error(span, problem);
         }
         return;
     }
     if name.is_empty() {
         errors.error(
-            pool.span,
+            span,
             "the pool name is empty: name the user pool, as in `pool = \"MyUserPool\"`",
         );
         return;
@@ -88,48 +103,40 @@ fn check_pool_name(declaration: &Declaration, errors: &mut Errors) {
     let length = name.chars().count();
     if length > POOL_NAME_MAX {
         errors.error(
-            pool.span,
-            format!("the pool name is {length} characters long; a user pool name has at most {POOL_NAME_MAX}"),
-        );
-        return;
-    }
-    if let Some(bad) = name.chars().find(|c| !is_pool_name_char(*c)) {
-        errors.error(
-            pool.span,
+            span,
             format!(
-                "the pool name contains {bad:?}: a user pool name may contain letters, digits, `_`, spaces and `+ = , . @ -`"
+                "the pool name is {length} characters long, and Cognito's UserPoolName takes at most {POOL_NAME_MAX}: shorten it by {}",
+                length - POOL_NAME_MAX
+            ),
+        );
+    }
+    // Every bad character at once, so that one build finds them all.
+    let mut bad: Vec<String> = Vec::new();
+    for c in name.chars().filter(|c| !is_pool_name_char(*c)) {
+        let shown = format!("{c:?}");
+        if !bad.contains(&shown) {
+            bad.push(shown);
+        }
+    }
+    if let Some((last, others)) = bad.split_last() {
+        let shown = match others {
+            [] => last.clone(),
+            _ => format!("{} and {last}", others.join(", ")),
+        };
+        errors.error(
+            span,
+            format!(
+                "the pool name contains {shown}: a user pool name may contain only letters, digits, `_`, spaces and `+ = , . @ -`; remove or replace them"
             ),
         );
         return;
     }
     if !name.chars().any(|c| c.is_ascii_alphanumeric()) {
         errors.error(
-            pool.span,
+            span,
             "the pool name needs at least one ASCII letter or digit: its logical ID `CognitoUserPool<Name>` keeps only those",
         );
     }
-}
-
-/// Checks `arn:<partition>:cognito-idp:<region>:<12-digit account>:userpool/<pool id>`.
-pub fn check_pool_arn(arn: &str) -> Result<(), String> {
-    let expected = "expected `arn:aws:cognito-idp:<region>:<account>:userpool/<region>_<id>`";
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    let [_, partition, service, region, account, resource] = parts[..] else {
-        return Err(format!("malformed user pool ARN: {expected}"));
-    };
-    let id = resource.strip_prefix("userpool/").unwrap_or_default();
-    let id_ok = id.split_once('_').is_some_and(|(r, rest)| {
-        r == region && !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric())
-    });
-    if !partition.starts_with("aws")
-        || service != "cognito-idp"
-        || account.len() != 12
-        || !account.chars().all(|c| c.is_ascii_digit())
-        || !id_ok
-    {
-        return Err(format!("malformed user pool ARN `{arn}`: {expected}"));
-    }
-    Ok(())
 }
 
 /// `[\w\s+=,.@-]`, the pool name pattern of the Serverless Framework (with
@@ -139,109 +146,69 @@ fn is_pool_name_char(c: char) -> bool {
 }
 
 fn check_kms_key(declaration: &Declaration, errors: &mut Errors) {
-    let trigger = declaration.trigger.value;
-    match (&declaration.kms_key_id, trigger.is_custom_sender()) {
+    let trigger = declaration.values.trigger;
+    let key = &declaration.values.kms_key;
+    let at = declaration
+        .spans
+        .kms_key_id
+        .unwrap_or(declaration.spans.trigger);
+    match (key, trigger.is_custom_sender()) {
         (None, true) => errors.error(
-            declaration.trigger.span,
-            format!(
-                "`{trigger}` needs the KMS key Cognito encrypts codes with: add `kms_key_id = \"arn:aws:kms:<region>:<account>:key/<key-id>\"` or `kms_key_id = get_att(\"MyKey\", \"Arn\")`"
-            ),
+            at,
+            format!("`{trigger}` needs the KMS key Cognito encrypts codes with: add {KMS_EXAMPLE}"),
         ),
-        (Some(key), false) => errors.error(
-            key.span,
+        (Some(_), false) => errors.error(
+            at,
             format!(
-                "`kms_key_id` is only for the custom senders (CustomSMSSender, CustomEmailSender), not `{trigger}`: remove it"
+                "`kms_key_id` is only for the custom senders ({}), not `{trigger}`: remove it",
+                custom_senders()
             ),
         ),
         (Some(key), true) => {
-            if let KmsKey::Arn(arn) = &key.value
-                && let Err(problem) = check_kms_arn(arn)
+            if let KmsKey::Arn(key_arn) = key
+                && let Err(problem) = arn::kms_key(key_arn)
             {
-                errors.error(
-                    key.span,
-                    format!("malformed KMS key ARN: {problem}; expected `arn:aws:kms:<region>:<account>:key/<key-id>`"),
-                );
+                errors.error(at, format!("{problem}; use {KMS_EXAMPLE}"));
             }
         }
         (None, false) => {}
     }
 }
 
-/// Checks `arn:<partition>:kms:<region>:<12-digit account>:key/<id>` (or `alias/<name>`).
-pub fn check_kms_arn(arn: &str) -> Result<(), String> {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    let [prefix, partition, service, region, account, resource] = parts[..] else {
-        return Err(format!(
-            "`{arn}` does not have the six `:`-separated parts of an ARN"
-        ));
-    };
-    if prefix != "arn" {
-        return Err(format!("it starts with `{prefix}`, not `arn`"));
-    }
-    if !matches!(partition, "aws" | "aws-cn" | "aws-us-gov" | "aws-eusc")
-        && !partition.starts_with("aws-iso")
-    {
-        return Err(format!("`{partition}` is not an AWS partition"));
-    }
-    if service != "kms" {
-        return Err(format!("the service is `{service}`, not `kms`"));
-    }
-    let region_ok = !region.is_empty()
-        && region
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if !region_ok {
-        return Err(format!("`{region}` is not a region"));
-    }
-    if account.len() != 12 || !account.chars().all(|c| c.is_ascii_digit()) {
-        return Err(format!("the account `{account}` is not 12 digits"));
-    }
-    let (kind, id) = resource.split_once('/').unwrap_or((resource, ""));
-    let id_ok = match kind {
-        "key" => !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
-        "alias" => {
-            !id.is_empty()
-                && id
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "/_-".contains(c))
-        }
-        _ => {
-            return Err(format!(
-                "the resource `{resource}` is neither `key/<key-id>` nor `alias/<name>`"
-            ));
-        }
-    };
-    if !id_ok {
-        return Err(format!("`{id}` is not a valid {kind} name"));
-    }
-    Ok(())
+/// The custom senders' names, as a list for messages.
+fn custom_senders() -> String {
+    let names: Vec<_> = Trigger::ALL
+        .into_iter()
+        .filter(|t| t.is_custom_sender())
+        .map(Trigger::name)
+        .collect();
+    names.join(", ")
 }
 
 fn check_version(declaration: &Declaration, errors: &mut Errors) {
-    let Some(version) = &declaration.lambda_version else {
+    let (Some(version), Some(span)) = (
+        declaration.values.lambda_version,
+        declaration.spans.lambda_version,
+    ) else {
         return;
     };
-    let trigger = declaration.trigger.value;
+    let trigger = declaration.values.trigger;
     let allowed = trigger.versions();
-    if allowed.contains(&version.value) {
+    if allowed.contains(&version) {
         return;
     }
     let message = if allowed.is_empty() {
         format!("`{trigger}` has no event versions: remove `lambda_version`")
     } else {
         let names: Vec<_> = allowed.iter().map(|v| format!("`{v}`")).collect();
-        let only = if trigger == Trigger::PreTokenGeneration {
-            ""
-        } else {
-            "only "
-        };
+        let only = if allowed.len() == 1 { "only " } else { "" };
         format!(
             "`{trigger}` supports {only}{}, not `{}`",
             names.join(", "),
-            version.value
+            version
         )
     };
-    errors.error(version.span, message);
+    errors.error(span, message);
 }
 
 #[cfg(test)]
@@ -302,31 +269,50 @@ mod tests {
     fn pool_names_follow_the_serverless_rule() {
         assert_eq!(check(&[quote!(pool = "", trigger = PreSignUp)]).len(), 1);
         let long = "a".repeat(129);
-        assert!(check(&[quote!(pool = #long, trigger = PreSignUp)])[0].contains("129 characters"));
+        assert_eq!(
+            check(&[quote!(pool = #long, trigger = PreSignUp)]),
+            [
+                "the pool name is 129 characters long, and Cognito's UserPoolName takes at most 128: shorten it by 1"
+            ]
+        );
+        let longest = &long[1..];
+        assert!(check(&[quote!(pool = #longest, trigger = PreSignUp)]).is_empty());
         assert!(check(&[quote!(pool = "my/pool", trigger = PreSignUp)])[0].contains("'/'"));
         assert!(check(&[quote!(pool = "---", trigger = PreSignUp)])[0].contains("logical ID"));
         assert!(check(&[quote!(pool = "a b+c=d,e.f@g-h_i", trigger = PreSignUp)]).is_empty());
     }
 
     #[test]
-    fn kms_arns_are_checked_part_by_part() {
-        assert!(check_kms_arn("arn:aws:kms:us-east-1:123456789012:key/mrk-1234abcd").is_ok());
-        assert!(check_kms_arn("arn:aws:kms:us-east-1:123456789012:alias/my-key").is_ok());
-        assert!(
-            check_kms_arn("arn:aws:kms:us-east-1:1234:key/x")
-                .unwrap_err()
-                .contains("12 digits")
+    fn every_bad_character_is_named_at_once() {
+        assert_eq!(
+            check(&[quote!(pool = "my/pool#1/x!", trigger = PreSignUp)]),
+            [
+                "the pool name contains '/', '#' and '!': a user pool name may contain only letters, digits, `_`, spaces and `+ = , . @ -`; remove or replace them"
+            ]
         );
-        assert!(
-            check_kms_arn("arn:aws:s3:us-east-1:123456789012:key/x")
-                .unwrap_err()
-                .contains("`s3`")
+        // Too long and with a bad character: two mistakes, two errors.
+        let long = format!("{}/", "a".repeat(128));
+        let errors = check(&[quote!(pool = #long, trigger = PreSignUp)]);
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[0].contains("shorten it by 1") && errors[1].contains("'/'"));
+    }
+
+    #[test]
+    fn kms_keys_are_key_arns_not_aliases() {
+        let sender =
+            |arn: &str| check(&[quote!(pool = "P", trigger = CustomSMSSender, kms_key_id = #arn)]);
+        assert!(sender("arn:aws:kms:us-east-1:123456789012:key/mrk-1234abcd").is_empty());
+        assert_eq!(
+            sender("arn:aws:kms:us-east-1:123456789012:alias/my-key"),
+            [format!(
+                "`alias/my-key` is an alias: the pool's KMSKeyID and the role's `kms:Decrypt` need the key's own ARN (IAM does not match alias ARNs); use {KMS_EXAMPLE}"
+            )]
         );
-        assert!(check_kms_arn("12345678-9abc").unwrap_err().contains("six"));
-        assert!(
-            check_kms_arn("arn:aws:kms:us-east-1:123456789012:bucket/x")
-                .unwrap_err()
-                .contains("neither")
+        assert_eq!(
+            sender("arn:aws:kms:us-east-1:1234:key/x"),
+            [format!(
+                "malformed KMS key ARN: the account `1234` is not 12 digits; use {KMS_EXAMPLE}"
+            )]
         );
     }
 
@@ -384,10 +370,38 @@ mod tests {
         assert!(errors[0].contains("add `existing = true`"), "{errors:?}");
         let bad = "arn:aws:cognito-idp:eu-west-1:1111:userpool/eu-west-1_AbC123";
         let errors = check(&[quote!(pool = #bad, trigger = PreSignUp, existing = true)]);
-        assert!(
-            errors[0].starts_with("malformed user pool ARN"),
-            "{errors:?}"
+        assert_eq!(
+            errors,
+            [format!(
+                "malformed user pool ARN: the account `1111` is not 12 digits; expected `{}`",
+                arn::POOL_ARN_FORM
+            )]
         );
+        let errors = check(&[quote!(pool = #bad, trigger = PreSignUp)]);
+        assert!(errors[0].contains("add `existing = true`"), "{errors:?}");
+    }
+
+    #[test]
+    fn existing_pools_may_be_given_by_id_and_new_ones_not() {
+        let id = "us-east-1_AbCdEf123";
+        assert!(check(&[quote!(pool = #id, trigger = PreSignUp, existing = true)]).is_empty());
+        assert_eq!(
+            check(&[quote!(pool = #id, trigger = PreSignUp)]),
+            [
+                "a pool the stack creates is named, not given by ID: use its name, or add `existing = true` to attach to the pool with this ID"
+            ]
+        );
+        assert_eq!(
+            check(&[quote!(pool = #id, trigger = PreSignUp, existing = false)]).len(),
+            1
+        );
+        // Names with `_` are names: the stack creates them.
+        for name in ["my_pool", "prod_users", "MyUserPool", "my-user-pool_v2"] {
+            assert!(
+                check(&[quote!(pool = #name, trigger = PreSignUp)]).is_empty(),
+                "{name}"
+            );
+        }
     }
 
     #[test]

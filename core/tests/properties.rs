@@ -5,6 +5,7 @@
 
 use cognito_trigger_core::attr::{KEYS, parse_arguments};
 use cognito_trigger_core::errors::Errors;
+use cognito_trigger_core::naming::{PoolReference, pool_reference};
 use cognito_trigger_core::scan::scan_binary;
 use cognito_trigger_core::{Declaration, KmsKey, LambdaVersion, Trigger, valid};
 use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
@@ -298,22 +299,14 @@ impl Written {
     }
 
     fn check(&self, declaration: &Declaration) -> Result<(), TestCaseError> {
-        prop_assert_eq!(&declaration.pool.value, &self.pool);
-        prop_assert_eq!(declaration.trigger.value, self.trigger);
+        let (values, spans) = (&declaration.values, &declaration.spans);
+        prop_assert_eq!(&values.pool, &self.pool);
+        prop_assert_eq!(values.trigger, self.trigger);
+        prop_assert_eq!(values.kms_key.as_ref(), self.kms.as_ref());
+        prop_assert_eq!(values.lambda_version, self.version);
+        prop_assert_eq!(spans.existing.map(|_| values.existing), self.existing);
         prop_assert_eq!(
-            declaration.kms_key_id.as_ref().map(|k| &k.value),
-            self.kms.as_ref()
-        );
-        prop_assert_eq!(
-            declaration.lambda_version.as_ref().map(|v| v.value),
-            self.version
-        );
-        prop_assert_eq!(
-            declaration.existing.as_ref().map(|e| e.value),
-            self.existing
-        );
-        prop_assert_eq!(
-            declaration.force_deploy.as_ref().map(|f| f.value),
+            spans.force_deploy.map(|_| values.force_deploy),
             self.force_deploy
         );
         Ok(())
@@ -329,8 +322,8 @@ fn written() -> impl Strategy<Value = Written> {
                     "[a-f0-9]{8}-[a-f0-9]{4}".prop_map(|id| KmsKey::Arn(format!(
                         "arn:aws:kms:eu-west-1:123456789012:key/{id}"
                     ))),
-                    "[a-z]{1,3}[/_-][a-z0-9]{1,8}".prop_map(|alias| KmsKey::Arn(format!(
-                        "arn:aws-cn:kms:cn-north-1:210987654321:alias/{alias}"
+                    "mrk-[a-f0-9]{32}".prop_map(|id| KmsKey::Arn(format!(
+                        "arn:aws-cn:kms:cn-north-1:210987654321:key/{id}"
                     ))),
                     "[A-Za-z0-9]{1,24}".prop_map(|resource| KmsKey::GetAtt { resource }),
                 ]
@@ -346,7 +339,10 @@ fn written() -> impl Strategy<Value = Written> {
             };
             (
                 Just(trigger),
-                "[A-Za-z0-9][A-Za-z0-9 _+=,.@-]{0,60}",
+                // A name: a pool ID is for existing pools only.
+                "[A-Za-z0-9][A-Za-z0-9 _+=,.@-]{0,60}".prop_filter("a pool ID", |pool| {
+                    matches!(pool_reference(pool), PoolReference::Name(_))
+                }),
                 kms,
                 version,
                 prop::option::of(any::<bool>()),
@@ -475,7 +471,7 @@ proptest! {
         }
         let functions = scan_binary("bin", "src/main.rs", &source).map_err(|e| {
             TestCaseError::fail(format!("{e}\n{source}"))
-        })?;
+        })?.functions;
         let found: Vec<(&str, usize)> = functions
             .iter()
             .map(|f| (f.name.as_str(), f.location.line))
@@ -523,8 +519,8 @@ proptest! {
     ]) {
         proc_macro2::extra::invalidate_current_thread_spans();
         match scan_binary("bin", "src/main.rs", &text) {
-            Ok(functions) => {
-                for function in functions {
+            Ok(scan) => {
+                for function in scan.functions {
                     prop_assert!(!function.name.is_empty());
                     prop_assert!(function.location.line >= 1 && function.location.column >= 1);
                     prop_assert!(!function.declarations.is_empty());
@@ -578,7 +574,9 @@ fn deep_nesting_is_an_error_not_a_crash() {
         let source = format!(
             "#[cognito_trigger(pool = \"P\", trigger = PreSignUp)]\nasync fn f(e: {value}) -> R {{ {value} }}\n"
         );
-        let functions = scan_binary("bin", "src/main.rs", &source).unwrap();
+        let functions = scan_binary("bin", "src/main.rs", &source)
+            .unwrap()
+            .functions;
         assert_eq!(functions.len(), 1);
         assert_eq!(functions[0].name, "f");
     }

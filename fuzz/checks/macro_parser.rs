@@ -24,8 +24,8 @@ fn check_errors(errors: &Errors) {
 
 fn scan(source: &str) {
     match scan_binary("bin", "src/main.rs", source) {
-        Ok(functions) => {
-            for function in functions {
+        Ok(scan) => {
+            for function in scan.functions {
                 assert!(!function.name.is_empty());
                 assert!(!function.declarations.is_empty());
                 assert!(function.location.line >= 1);

@@ -3,7 +3,18 @@
 //! call them as AWS Cognito calls deployed triggers:
 //!
 //! - `POST /2015-03-31/functions/<name>/invocations` answers 200 with the
-//!   function's response;
+//!   function's response, `X-Amz-Executed-Version: $LATEST`, and with
+//!   `X-Amz-Log-Type: Tail`, the last 4 KB of the invocation's log in
+//!   `X-Amz-Log-Result`;
+//! - each function runs in as many processes as it has concurrent requests,
+//!   up to a maximum (10 by default), beyond which a request is answered 429
+//!   `TooManyRequestsException`; idle processes are reused, and stopped after
+//!   an idle while;
+//! - `X-Amz-Invocation-Type: Event` answers 202 and runs the function in the
+//!   background (a function error is retried twice, after 1 and 2 seconds);
+//!   `DryRun` answers 204 and runs nothing;
+//! - a body that is not JSON: 400 `InvalidRequestContentException`; over
+//!   6 MB (1 MB for `Event`): 413 `RequestTooLargeException`;
 //! - a handler error or panic: 200 with `X-Amz-Function-Error: Unhandled` and
 //!   the `{errorType, errorMessage}` document (`cargo lambda watch` answers a
 //!   bare 500, which an emulator shows as the wrong error);
@@ -13,11 +24,15 @@
 //! - an unknown function: 404 `ResourceNotFoundException`.
 //!
 //! Functions answer to their template logical ID (`PreSignUpLambdaFunction`)
-//! and to their binary's name (`pre_sign_up`).
+//! and to their binary's name (`pre_sign_up`). Each process gets the
+//! environment the template gives the function, the variables Lambda sets,
+//! and this process's `AWS_*` variables (to point SDKs at local emulators).
 
 pub mod emulator;
 mod package;
 mod server;
 
-pub use package::{Function, build, cognito_local_config, functions, functions_in, template_of};
-pub use server::{Record, Server};
+pub use package::{
+    Function, build, cognito_local_config, functions, functions_in, local_region, template_of,
+};
+pub use server::{Options, Record, Server};

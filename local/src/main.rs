@@ -1,15 +1,18 @@
 //! `cargo run -p cognito-trigger-local -- serve --package examples/simple`
 //!
 //! Builds the package, then serves its trigger functions on the Lambda invoke
-//! API on 127.0.0.1 until interrupted. With `--cognito-local <dir>`, also
-//! writes `<dir>/.cognito/config.json` so that cognito-local, started in
-//! `<dir>`, calls them.
+//! API on 127.0.0.1 until interrupted (SIGINT or SIGTERM), then stops every
+//! function process. With `--cognito-local <dir>`, also writes
+//! `<dir>/.cognito/config.json` so that cognito-local, started in `<dir>`,
+//! calls them. With `--watch`, rebuilds when the package's files change.
 
-use cognito_trigger_local::{Server, build, cognito_local_config};
-use std::path::PathBuf;
+use cognito_trigger_local::{Function, Options, Server, build, cognito_local_config};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
-const USAGE: &str = "usage: cognito-trigger-local serve [--package <dir>] [--port <port>] [--release] [--cognito-local <dir>]";
+const USAGE: &str = "usage: cognito-trigger-local serve [--package <dir>] [--port <port>] [--release] [--cognito-local <dir>] [--max-concurrency <n>] [--env [<function>:]<name>=<value>]... [--watch]";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -30,6 +33,8 @@ fn run(args: Vec<String>) -> Result<(), String> {
     let mut port = 9001;
     let mut release = false;
     let mut cognito_local = None;
+    let mut watch = false;
+    let mut options = Options::default();
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or(format!("{arg} needs a value\n{USAGE}"));
         match arg.as_str() {
@@ -41,14 +46,64 @@ fn run(args: Vec<String>) -> Result<(), String> {
             }
             "--release" => release = true,
             "--cognito-local" => cognito_local = Some(PathBuf::from(value()?)),
+            "--max-concurrency" => {
+                options.max_concurrency = value()?.parse().ok().filter(|n| *n > 0).ok_or(
+                    format!("--max-concurrency takes a positive number\n{USAGE}"),
+                )?
+            }
+            "--env" => options.env.push(env_override(&value()?)?),
+            "--watch" => watch = true,
             _ => return Err(format!("unknown argument {arg}\n{USAGE}")),
         }
     }
     let functions = build(&package, release)?;
-    let server = Server::start(functions.clone(), port)
-        .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
+    let server = Arc::new(
+        Server::start_with(functions.clone(), port, options)
+            .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?,
+    );
     let endpoint = format!("http://{}", server.address());
-    for function in &functions {
+    announce(&endpoint, &functions, cognito_local.as_deref())?;
+    if watch {
+        let server = Arc::clone(&server);
+        std::thread::spawn(move || {
+            watch_package(&package, release, |functions| {
+                server.reload(functions.clone());
+                if let Err(message) = announce(&endpoint, &functions, cognito_local.as_deref()) {
+                    eprintln!("error: {message}");
+                }
+            })
+        });
+    }
+    eprintln!(
+        "serving the Lambda invoke API on http://{}; Ctrl-C stops",
+        server.address()
+    );
+    interrupted()?;
+    eprintln!("stopping the function processes (running invocations end first)");
+    server.stop();
+    Ok(())
+}
+
+/// `NAME=VALUE` for every function, `FUNCTION:NAME=VALUE` for one.
+fn env_override(arg: &str) -> Result<(Option<String>, String, String), String> {
+    let (target, value) = arg.split_once('=').ok_or(format!(
+        "--env takes [<function>:]<name>=<value>, not {arg}"
+    ))?;
+    let (function, name) = match target.split_once(':') {
+        Some((function, name)) => (Some(function.to_owned()), name),
+        None => (None, target),
+    };
+    Ok((function, name.to_owned(), value.to_owned()))
+}
+
+/// Lists the functions served, says which of their variables are left out,
+/// and writes cognito-local's config if asked.
+fn announce(
+    endpoint: &str,
+    functions: &[Function],
+    cognito_local: Option<&Path>,
+) -> Result<(), String> {
+    for function in functions {
         let triggers: Vec<String> = function
             .triggers
             .iter()
@@ -60,9 +115,16 @@ fn run(args: Vec<String>) -> Result<(), String> {
             function.bin,
             triggers.join(", ")
         );
+        if !function.unresolved.is_empty() {
+            eprintln!(
+                "  left out of its environment, as only a deployment knows their values: {} (set them with --env {}:<name>=<value>)",
+                function.unresolved.join(", "),
+                function.logical_id
+            );
+        }
     }
     if let Some(dir) = cognito_local {
-        let config = cognito_local_config(&functions, &endpoint)?;
+        let config = cognito_local_config(functions, endpoint)?;
         let path = dir.join(".cognito/config.json");
         std::fs::create_dir_all(path.parent().expect("has a parent")).map_err(|e| e.to_string())?;
         std::fs::write(
@@ -72,8 +134,80 @@ fn run(args: Vec<String>) -> Result<(), String> {
         .map_err(|e| format!("{}: {e}", path.display()))?;
         eprintln!("wrote {}", path.display());
     }
-    eprintln!("serving the Lambda invoke API on {endpoint}; Ctrl-C stops");
+    Ok(())
+}
+
+/// Waits for SIGINT (Ctrl-C) or SIGTERM.
+fn interrupted() -> Result<(), String> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let mut interrupt = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
+        let mut terminate = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
+        std::future::poll_fn(|cx| {
+            if interrupt.poll_recv(cx).is_ready() || terminate.poll_recv(cx).is_ready() {
+                std::task::Poll::Ready(())
+            } else {
+                std::task::Poll::Pending
+            }
+        })
+        .await;
+        Ok(())
+    })
+}
+
+/// Rebuilds the package whenever its files change, and hands the new
+/// functions to `reload`; a failed build is reported and changes nothing.
+fn watch_package(dir: &Path, release: bool, mut reload: impl FnMut(Vec<Function>)) {
+    let mut seen = snapshot(dir);
     loop {
-        std::thread::park();
+        std::thread::sleep(Duration::from_millis(500));
+        let now = snapshot(dir);
+        if now == seen {
+            continue;
+        }
+        seen = now;
+        eprintln!("{} changed: rebuilding", dir.display());
+        match build(dir, release) {
+            Ok(functions) => {
+                reload(functions);
+                eprintln!("rebuilt: new invocations run the new build");
+            }
+            Err(message) => {
+                eprintln!("error: {message}; the previous build keeps serving");
+            }
+        }
     }
+}
+
+/// The package's files and their modification times, but for `target/` and
+/// hidden directories.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Option<SystemTime>)> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                if name != "target" && !name.to_string_lossy().starts_with('.') {
+                    pending.push(path);
+                }
+            } else {
+                let modified = entry.metadata().and_then(|m| m.modified()).ok();
+                files.push((path, modified));
+            }
+        }
+    }
+    files.sort();
+    files
 }

@@ -1,5 +1,5 @@
-//! A package of triggers, built with cargo: its binaries, and their names and
-//! timeouts from the template the build step wrote.
+//! A package of triggers, built with cargo: its binaries, and their names,
+//! settings and environment from the template the build step wrote.
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -15,7 +15,21 @@ pub struct Function {
     pub bin: String,
     pub binary: PathBuf,
     pub timeout: Duration,
-    /// `(pool name, trigger)` pairs from the pools' `LambdaConfig`.
+    /// `MemorySize`, in MB.
+    pub memory: u64,
+    /// `LoggingConfig.LogFormat` (`Text` or `JSON`), if the template sets it.
+    pub log_format: Option<String>,
+    /// The log group, by name: Lambda's default for the function unless the
+    /// template names one.
+    pub log_group: String,
+    /// `Environment.Variables`, with the values that can be known here.
+    pub environment: Vec<(String, String)>,
+    /// The variables left out of `environment`: their values refer to what
+    /// only a deployment knows (a pool's ID, a key's ARN).
+    pub unresolved: Vec<String>,
+    /// `(pool, trigger)` pairs: the pools' `LambdaConfig` entries naming the
+    /// function, by pool name, and its attachments to existing pools, by the
+    /// pool's ARN, ID or name as declared.
     pub triggers: Vec<(String, String)>,
 }
 
@@ -86,7 +100,9 @@ pub fn functions_in(dir: &Path, binaries: &[(&str, &str)]) -> Result<Vec<Functio
     functions(&template_of(dir)?, &binaries)
 }
 
-/// The template's Lambda functions, with the binaries that implement them.
+/// The template's trigger functions, with the binaries that implement them.
+/// Other functions (the custom resource attaching triggers to existing
+/// pools) are not served.
 pub fn functions(
     template: &Value,
     binaries: &[(String, PathBuf)],
@@ -102,45 +118,116 @@ pub fn functions(
         let Some(bin) = resource["Metadata"]["BuildProperties"]["Binary"].as_str() else {
             continue;
         };
+        let triggers = triggers_of(resources, id);
+        if triggers.is_empty() {
+            continue;
+        }
         let binary = binaries
             .iter()
             .find(|(name, _)| name == bin)
             .map(|(_, path)| path.clone())
             .ok_or(format!("cargo built no binary `{bin}`"))?;
-        let timeout = resource["Properties"]["Timeout"].as_f64().unwrap_or(3.0);
+        let properties = &resource["Properties"];
+        let timeout = properties["Timeout"].as_f64().unwrap_or(3.0);
+        let mut environment = Vec::new();
+        let mut unresolved = Vec::new();
+        if let Some(variables) = properties["Environment"]["Variables"].as_object() {
+            for (name, value) in variables {
+                match resolve(template, value) {
+                    Some(value) => environment.push((name.clone(), value)),
+                    None => unresolved.push(name.clone()),
+                }
+            }
+        }
+        let logging = &properties["LoggingConfig"];
+        let log_group =
+            resolve(template, &logging["LogGroup"]).unwrap_or_else(|| format!("/aws/lambda/{id}"));
         functions.push(Function {
             logical_id: id.clone(),
             bin: bin.to_owned(),
             binary,
             timeout: Duration::from_secs_f64(timeout),
-            triggers: triggers_of(resources, id),
+            memory: properties["MemorySize"].as_u64().unwrap_or(128),
+            log_format: logging["LogFormat"].as_str().map(str::to_owned),
+            log_group,
+            environment,
+            unresolved,
+            triggers,
         });
     }
     Ok(functions)
 }
 
-/// The `(pool name, trigger)` pairs whose `LambdaConfig` entry names `id`.
+/// The region functions run in here: the one this process is given, as the
+/// SDKs read it, else `us-east-1`.
+pub fn local_region() -> String {
+    std::env::var("AWS_REGION")
+        .or_else(|_| std::env::var("AWS_DEFAULT_REGION"))
+        .unwrap_or_else(|_| "us-east-1".into())
+}
+
+/// A template value known without a deployment: a literal, a pseudo
+/// parameter, a parameter's default, or a `Ref` to a log group that names
+/// itself.
+fn resolve(template: &Value, value: &Value) -> Option<String> {
+    match value {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        Value::Bool(flag) => Some(flag.to_string()),
+        Value::Object(object) if object.len() == 1 => {
+            let name = object.get("Ref")?.as_str()?;
+            match name {
+                "AWS::Region" => Some(local_region()),
+                // The account in the ARNs the local endpoint uses.
+                "AWS::AccountId" => Some("000000000000".into()),
+                "AWS::Partition" => Some("aws".into()),
+                _ => {
+                    if let Some(default) = template["Parameters"][name].get("Default") {
+                        return resolve(template, default);
+                    }
+                    let resource = &template["Resources"][name];
+                    if resource["Type"] == "AWS::Logs::LogGroup" {
+                        return resolve(template, &resource["Properties"]["LogGroupName"]);
+                    }
+                    None
+                }
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The triggers of the function `id`: `(pool name, trigger)` for each pool
+/// `LambdaConfig` entry naming it, and `(pool, trigger)` for each trigger
+/// its attachments put on existing pools.
 fn triggers_of(resources: &serde_json::Map<String, Value>, id: &str) -> Vec<(String, String)> {
     let mut triggers = Vec::new();
-    for pool in resources
-        .values()
-        .filter(|r| r["Type"] == "AWS::Cognito::UserPool")
-    {
-        let name = pool["Properties"]["UserPoolName"]
-            .as_str()
-            .unwrap_or_default();
-        let Some(config) = pool["Properties"]["LambdaConfig"].as_object() else {
-            continue;
-        };
-        for (key, value) in config {
-            let arn = if value["LambdaArn"].is_null() {
-                value
-            } else {
-                &value["LambdaArn"]
+    for resource in resources.values() {
+        let properties = &resource["Properties"];
+        if resource["Type"] == "AWS::Cognito::UserPool" {
+            let name = properties["UserPoolName"].as_str().unwrap_or_default();
+            let Some(config) = properties["LambdaConfig"].as_object() else {
+                continue;
             };
-            if arn["Fn::GetAtt"][0] == id {
-                let trigger = key.strip_suffix("Config").unwrap_or(key);
-                triggers.push((name.to_owned(), trigger.to_owned()));
+            for (key, value) in config {
+                let arn = if value["LambdaArn"].is_null() {
+                    value
+                } else {
+                    &value["LambdaArn"]
+                };
+                if arn["Fn::GetAtt"][0] == id {
+                    let trigger = key.strip_suffix("Config").unwrap_or(key);
+                    triggers.push((name.to_owned(), trigger.to_owned()));
+                }
+            }
+        } else if resource["Type"] == "Custom::CognitoTriggerAttachment"
+            && properties["FunctionArn"]["Fn::GetAtt"][0] == id
+        {
+            let pool = properties["UserPool"].as_str().unwrap_or_default();
+            for trigger in properties["Triggers"].as_array().into_iter().flatten() {
+                if let Some(trigger) = trigger["Trigger"].as_str() {
+                    triggers.push((pool.to_owned(), trigger.to_owned()));
+                }
             }
         }
     }

@@ -147,8 +147,11 @@ fn nesting_marks(trees: &[TokenTree]) -> usize {
 
 /// The marker type of the event the function's handler takes.
 fn handler_marker(declarations: &[Declaration]) -> &'static str {
-    let markers: Vec<_> = declarations.iter().map(Declaration::marker).collect();
-    trigger::handler_marker(&markers)
+    let declared: Vec<_> = declarations
+        .iter()
+        .map(|d| (d.values.trigger, d.values.version()))
+        .collect();
+    trigger::handler_marker(&declared)
 }
 
 /// The parts of the handler's signature the entrypoint needs.
@@ -160,7 +163,7 @@ struct HandlerTypes {
 
 impl HandlerTypes {
     fn parse(sig: &syn::Signature, marker: &str, errors: &mut Errors) -> Option<HandlerTypes> {
-        let event_type = format!("{marker}Event");
+        let event_type = trigger::event_type(marker);
         if sig.asyncness.is_none() {
             errors.error(
                 sig.fn_token.span,

@@ -32,7 +32,9 @@ pub fn check(function_name: &str, declarations: &[Declaration], errors: &mut Err
     if std::env::var_os(SKIP_VARIABLE).is_some() {
         return placement;
     }
-    let span = declarations.first().map_or(Span::call_site(), |d| d.span);
+    let span = declarations
+        .first()
+        .map_or(Span::call_site(), |d| d.spans.attribute);
     let Some(out_dir) = std::env::var_os("OUT_DIR") else {
         errors.error(
             span,
@@ -102,14 +104,16 @@ fn check_against(found: &Function, declarations: &[Declaration], errors: &mut Er
         if !found
             .declarations
             .get(index)
-            .is_some_and(|d| d.describes(declaration))
+            .is_some_and(|d| d.values == declaration.values)
         {
-            errors.error(declaration.span, unseen(&found.bin));
+            errors.error(declaration.spans.attribute, unseen(&found.bin));
             return;
         }
     }
     if found.declarations.len() > declarations.len() {
-        let span = declarations.first().map_or(Span::call_site(), |d| d.span);
+        let span = declarations
+            .first()
+            .map_or(Span::call_site(), |d| d.spans.attribute);
         errors.error(
             span,
             format!(
@@ -124,18 +128,13 @@ fn check_against(found: &Function, declarations: &[Declaration], errors: &mut Er
         let Some(declaration) = declarations.get(diagnostic.declaration) else {
             continue;
         };
+        let spans = &declaration.spans;
         let span = match diagnostic.at {
-            Part::Attribute => declaration.span,
-            Part::Pool => declaration.pool.span,
-            Part::Trigger => declaration.trigger.span,
-            Part::KmsKeyId => declaration
-                .kms_key_id
-                .as_ref()
-                .map_or(declaration.trigger.span, |k| k.span),
-            Part::Existing => declaration
-                .existing
-                .as_ref()
-                .map_or(declaration.pool.span, |e| e.span),
+            Part::Attribute => spans.attribute,
+            Part::Pool => spans.pool,
+            Part::Trigger => spans.trigger,
+            Part::KmsKeyId => spans.kms_key_id.unwrap_or(spans.trigger),
+            Part::Existing => spans.existing.unwrap_or(spans.pool),
         };
         errors.error(span, &diagnostic.message);
     }

@@ -229,15 +229,18 @@ pub(crate) fn decode<E: DeserializeOwned>(payload: &[u8]) -> Result<E, Malformed
     })
 }
 
+/// Logs a handler's error once, under the keys Lambda gives an error
+/// (lambda_runtime's own repeat of it is dropped by the logger).
 fn report(error: Error) -> Diagnostic {
     if error.is_rejection() {
+        // The handler's decision, not a failure: alarms on ERROR stay quiet.
         tracing::info!(
-            error_type = error.error_type(),
-            message = error.user_message(),
+            errorType = error.error_type(),
+            errorMessage = error.user_message(),
             "rejected"
         );
     } else {
-        tracing::error!(error_type = error.error_type(), error = %error, "handler failed");
+        tracing::error!(errorType = error.error_type(), errorMessage = %error, "handler failed");
     }
     diagnostic(error.error_type(), error.user_message().to_owned())
 }
@@ -322,6 +325,38 @@ mod tests {
         assert_eq!(
             error.error_message,
             "Sign-up is open to example.com addresses only"
+        );
+    }
+
+    /// The text lines the invocation of `payload` logs.
+    fn logged(payload: &str) -> Vec<String> {
+        use crate::log::{Filter, Logger};
+        use std::sync::Arc;
+        let logger = Arc::new(Logger::new(Filter::new(None, None), false, Vec::new()));
+        tracing::subscriber::with_default(Arc::clone(&logger), || {
+            let _ = run(payload);
+        });
+        let logger = Arc::into_inner(logger).expect("the only handle left");
+        String::from_utf8(logger.into_output())
+            .unwrap()
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn rejections_are_logged_at_info_failures_at_error_with_their_details() {
+        assert_eq!(
+            logged(&EVENT.replace("jane@example.com", "jane@other.org")),
+            [
+                r#" INFO rejected errorType="Rejected" errorMessage="Sign-up is open to example.com addresses only""#
+            ]
+        );
+        assert_eq!(
+            logged(&EVENT.replace(r#""email":"jane@example.com""#, "")),
+            [
+                r#"ERROR handler failed errorType="InternalError" errorMessage=directory at 10.0.0.7 unreachable"#
+            ]
         );
     }
 

@@ -18,15 +18,7 @@ pub trait HandlerEvent<T>: Serialize + DeserializeOwned + Answer {}
 impl<T: Trigger> HandlerEvent<T> for TriggerEvent<T> {}
 impl<T: Trigger> HandlerEvent<T> for CognitoEvent {}
 impl HandlerEvent<Cognito> for CognitoEvent {}
-impl HandlerEvent<CustomSender> for CognitoEvent {}
-impl HandlerEvent<AuthChallenge> for CognitoEvent {}
-impl HandlerEvent<CustomSender> for CustomSenderEvent {}
-impl HandlerEvent<CustomSmsSender> for CustomSenderEvent {}
-impl HandlerEvent<CustomEmailSender> for CustomSenderEvent {}
-impl HandlerEvent<AuthChallenge> for AuthChallengeEvent {}
-impl HandlerEvent<DefineAuthChallenge> for AuthChallengeEvent {}
-impl HandlerEvent<CreateAuthChallenge> for AuthChallengeEvent {}
-impl HandlerEvent<VerifyAuthChallengeResponse> for AuthChallengeEvent {}
+// The families' events implement it where they are declared, `events/any.rs`.
 
 /// What a handler taking `E` returns: the event, with its response filled in.
 #[diagnostic::on_unimplemented(

@@ -8,33 +8,89 @@
 //! (with its regex engine) were 40% of a trigger's binary and 80-160 µs of
 //! its cold start (BENCHMARKS.md); a trigger's logs are a few lines per
 //! invocation and need none of that.
+//!
+//! It takes `tracing` events and `log` records alike (`log::info!`, which
+//! many crates write): a record goes through the same filter, with its
+//! target, and is written inside the spans entered at the time, so it names
+//! its request too. It is `log`'s logger itself rather than tracing-log's
+//! bridge, which would turn each record into a `tracing` event first.
+//!
+//! lambda_runtime logs every error a handler returns a second time, at
+//! ERROR, as the `Diagnostic`'s `Debug` (`error!("{error:?}")` in its
+//! `layers/panic.rs`, whatever its `tracing` feature). The entrypoint has
+//! logged each failure already, once, at the level it deserves (a rejection
+//! is the handler's decision: INFO), so that repeat is dropped; else every
+//! rejected sign-up would set off alarms on ERROR.
+//!
+//! # Lines
+//!
+//! Text, the default: the level, the spans with their fields, the message
+//! and the event's fields:
+//!
+//! ```text
+//!  INFO Lambda runtime invoke{requestId="8f5e0c1a-…"}: rejected errorType="Rejected" errorMessage="Sign-up is closed"
+//! ```
+//!
+//! JSON (`AWS_LAMBDA_LOG_FORMAT=JSON`), one object a line, in Lambda's JSON
+//! log format, with the keys Lambda's Python runtime writes (awslambdaric's
+//! `JsonFormatter`). Powertools' loggers share `timestamp` (in
+//! the same form, in TypeScript), `level` and `message`, but name the
+//! request `function_request_id`; Lambda's own lines say `requestId`.
+//!
+//! ```json
+//! {"timestamp":"2026-12-01T11:50:20.123Z","level":"INFO","message":"rejected","logger":"cognito_trigger::entry","requestId":"8f5e0c1a-…","errorType":"Rejected","errorMessage":"Sign-up is closed"}
+//! ```
+//!
+//! - `timestamp`: when the line was written, RFC 3339 in UTC with milliseconds;
+//! - `level`: `TRACE`, `DEBUG`, `INFO`, `WARN` or `ERROR`;
+//! - `message`: the event's message, `""` if it has none;
+//! - `logger`: the event's target (its module path unless it names one),
+//!   under the key Lambda's runtimes give the logger's name;
+//! - the event's own fields;
+//! - the fields of the spans it is in, innermost first: lambda_runtime's
+//!   `requestId`, and `xrayTraceId` and `tenantId` when the invocation has them.
+//!
+//! All at top level; a key written once is not written again, so a field
+//! named `level` cannot replace the level, and an event's field hides a
+//! span's of the same name.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt::{self, Write as _};
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{SystemTime, UNIX_EPOCH};
 use tracing::field::{Field, Visit};
 use tracing::level_filters::LevelFilter;
 use tracing::span::{Attributes, Id, Record};
 use tracing::subscriber::Interest;
-use tracing::{Event, Metadata, Subscriber};
+use tracing::{Event, Level, Metadata, Subscriber};
 
-/// Installs the logger for the process, as configured by the environment.
+/// Installs the logger for the process, as configured by the environment,
+/// for `tracing` and for `log`.
 pub(crate) fn init() {
     let env = |name| std::env::var(name).ok();
-    let logger = Logger::new(
+    let logger = Arc::new(Logger::new(
         Filter::new(
             env("AWS_LAMBDA_LOG_LEVEL").as_deref(),
             env("RUST_LOG").as_deref(),
         ),
         env("AWS_LAMBDA_LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json")),
         std::io::stdout(),
-    );
+    ));
     // Fails only when a subscriber is already set, which then stays.
-    let _ = tracing::subscriber::set_global_default(logger);
+    if tracing::subscriber::set_global_default(Arc::clone(&logger)).is_err() {
+        return;
+    }
+    let max_level = log_level(logger.filter.max_level());
+    // `log` keeps its logger for the life of the process.
+    let logger: &'static Logger<std::io::Stdout> = Box::leak(Box::new(logger));
+    if ::log::set_logger(logger).is_ok() {
+        // `log` passes on no record above this level, `Off` until set.
+        ::log::set_max_level(max_level);
+    }
 }
 
 /// Which events are written: a default level, and levels for targets
@@ -82,9 +138,8 @@ impl Filter {
         filter
     }
 
-    fn enabled(&self, metadata: &Metadata<'_>) -> bool {
-        let target = metadata.target();
-        let level = self
+    fn allows(&self, target: &str, level: Level) -> bool {
+        let allowed = self
             .targets
             .iter()
             .find(|(prefix, _)| {
@@ -94,7 +149,16 @@ impl Filter {
                     .is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))
             })
             .map_or(self.default, |(_, level)| *level);
-        level >= *metadata.level()
+        allowed >= level
+    }
+
+    /// The most verbose level any target is written at: what `log` is told,
+    /// so that its macros skip at once what no target would write.
+    fn max_level(&self) -> LevelFilter {
+        self.targets
+            .iter()
+            .map(|(_, level)| *level)
+            .fold(self.default, LevelFilter::max)
     }
 }
 
@@ -109,6 +173,36 @@ fn level_filter(name: &str) -> Option<LevelFilter> {
         "error" | "fatal" => LevelFilter::ERROR,
         _ => return None,
     })
+}
+
+/// A `log` record's level as `tracing` names it.
+fn tracing_level(level: ::log::Level) -> Level {
+    match level {
+        ::log::Level::Error => Level::ERROR,
+        ::log::Level::Warn => Level::WARN,
+        ::log::Level::Info => Level::INFO,
+        ::log::Level::Debug => Level::DEBUG,
+        ::log::Level::Trace => Level::TRACE,
+    }
+}
+
+/// A level filter as `log` names it.
+fn log_level(filter: LevelFilter) -> ::log::LevelFilter {
+    match filter.into_level() {
+        None => ::log::LevelFilter::Off,
+        Some(Level::ERROR) => ::log::LevelFilter::Error,
+        Some(Level::WARN) => ::log::LevelFilter::Warn,
+        Some(Level::INFO) => ::log::LevelFilter::Info,
+        Some(Level::DEBUG) => ::log::LevelFilter::Debug,
+        Some(_) => ::log::LevelFilter::Trace,
+    }
+}
+
+/// lambda_runtime's repeat of each error a handler returns (see the module
+/// docs); its log of a panic it caught (with an `error` field) is kept.
+fn repeats_a_failure(metadata: &Metadata<'_>) -> bool {
+    metadata.target() == "lambda_runtime::layers::panic"
+        && metadata.fields().field("error").is_none()
 }
 
 pub(crate) struct Logger<W> {
@@ -147,52 +241,123 @@ impl<W: Write> Logger<W> {
         self.out.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn line(&self, event: &Event<'_>) -> String {
-        let mut fields = Fields::default();
-        event.record(&mut fields);
-        let spans = lock(&self.spans);
-        let scope: Vec<&Span> = match event.parent() {
-            Some(parent) => spans.get(&parent.into_u64()).into_iter().collect(),
-            None if event.is_contextual() => ENTERED.with(|entered| {
-                entered
-                    .borrow()
-                    .iter()
-                    .filter_map(|id| spans.get(id))
-                    .collect()
-            }),
-            None => Vec::new(),
+    /// Writes the line for an event or a record, inside the spans entered on
+    /// this thread unless `parent` says otherwise.
+    fn write(&self, level: Level, target: &str, fields: &Fields, parent: Parent) {
+        let mut line = {
+            let spans = lock(&self.spans);
+            let scope: Vec<&Span> = match parent {
+                Parent::Explicit(id) => spans.get(&id).into_iter().collect(),
+                Parent::Current => ENTERED.with(|entered| {
+                    entered
+                        .borrow()
+                        .iter()
+                        .filter_map(|id| spans.get(id))
+                        .collect()
+                }),
+                Parent::Root => Vec::new(),
+            };
+            if self.json {
+                json_line(level, target, fields, &scope)
+            } else {
+                text_line(level, fields, &scope)
+            }
         };
-        let level = event.metadata().level();
-        if self.json {
-            let mut line = Map::new();
-            line.insert("level".into(), level.as_str().into());
-            line.insert("fields".into(), Value::Object(fields.json));
-            let spans: Vec<Value> = scope.iter().map(|span| span.json()).collect();
-            if let Some(innermost) = spans.last() {
-                line.insert("span".into(), innermost.clone());
-                line.insert("spans".into(), Value::Array(spans));
-            }
-            Value::Object(line).to_string()
-        } else {
-            let mut line = format!("{level:>5} ");
-            for span in &scope {
-                let _ = write!(line, "{}{{{}}}:", span.name, span.fields.text);
-            }
-            if !scope.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(&fields.text);
-            line
-        }
+        line.push('\n');
+        let mut out = lock(&self.out);
+        // A log line that cannot be written is lost, not a failed invocation.
+        let _ = out.write_all(line.as_bytes());
+        let _ = out.flush();
     }
 }
 
-impl Span {
-    fn json(&self) -> Value {
-        let mut object = self.fields.json.clone();
-        object.insert("name".into(), self.name.into());
-        Value::Object(object)
+/// The spans an event is in.
+enum Parent {
+    Explicit(u64),
+    Current,
+    Root,
+}
+
+fn text_line(level: Level, fields: &Fields, scope: &[&Span]) -> String {
+    let mut line = format!("{level:>5} ");
+    for span in scope {
+        let _ = write!(line, "{}{{{}}}:", span.name, span.fields.text);
     }
+    if !scope.is_empty() {
+        line.push(' ');
+    }
+    line.push_str(&fields.text);
+    line
+}
+
+/// The line in Lambda's JSON log format (see the module docs).
+fn json_line(level: Level, target: &str, fields: &Fields, scope: &[&Span]) -> String {
+    let message = fields
+        .json
+        .iter()
+        .find(|(name, _)| *name == "message")
+        .map_or(Value::from(""), |(_, value)| value.clone());
+    let head = [
+        ("timestamp", Value::from(timestamp(SystemTime::now()))),
+        ("level", Value::from(level.as_str())),
+        ("message", message),
+        ("logger", Value::from(target)),
+    ];
+    let entries = head
+        .iter()
+        .map(|(name, value)| (*name, value))
+        .chain(fields.json.iter().map(|(name, value)| (*name, value)))
+        .chain(
+            scope
+                .iter()
+                .rev()
+                .flat_map(|span| span.fields.json.iter().map(|(name, value)| (*name, value))),
+        );
+    let mut written: Vec<&str> = Vec::new();
+    let mut line = String::from("{");
+    for (name, value) in entries {
+        if written.contains(&name) {
+            continue;
+        }
+        if !written.is_empty() {
+            line.push(',');
+        }
+        written.push(name);
+        let _ = write!(line, "{}:{value}", Value::from(name));
+    }
+    line.push('}');
+    line
+}
+
+/// `time` in RFC 3339, in UTC with milliseconds, as Lambda writes it:
+/// `2026-12-01T11:50:20.123Z`.
+fn timestamp(time: SystemTime) -> String {
+    let since_epoch = time.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let seconds = since_epoch.as_secs();
+    let (days, second_of_day) = (seconds / 86_400, seconds % 86_400);
+    // The civil date of a day count (Howard Hinnant's `civil_from_days`),
+    // in 400-year eras of 146,097 days that start on 1 March.
+    let days = days + 719_468;
+    let era = days / 146_097;
+    let day_of_era = days % 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    };
+    let year = era * 400 + year_of_era + u64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        second_of_day / 3_600,
+        second_of_day / 60 % 60,
+        second_of_day % 60,
+        since_epoch.subsec_millis()
+    )
 }
 
 impl<W: Write + Send + 'static> Subscriber for Logger<W> {
@@ -209,7 +374,9 @@ impl<W: Write + Send + 'static> Subscriber for Logger<W> {
     /// `AWS_LAMBDA_LOG_LEVEL=ERROR` still names its request (lambda_runtime's
     /// span is at INFO); the level filters events only.
     fn enabled(&self, metadata: &Metadata<'_>) -> bool {
-        metadata.is_span() || self.filter.enabled(metadata)
+        metadata.is_span()
+            || (self.filter.allows(metadata.target(), *metadata.level())
+                && !repeats_a_failure(metadata))
     }
 
     fn new_span(&self, attributes: &Attributes<'_>) -> Id {
@@ -234,12 +401,15 @@ impl<W: Write + Send + 'static> Subscriber for Logger<W> {
     fn record_follows_from(&self, _span: &Id, _follows: &Id) {}
 
     fn event(&self, event: &Event<'_>) {
-        let mut line = self.line(event);
-        line.push('\n');
-        let mut out = lock(&self.out);
-        // A log line that cannot be written is lost, not a failed invocation.
-        let _ = out.write_all(line.as_bytes());
-        let _ = out.flush();
+        let mut fields = Fields::default();
+        event.record(&mut fields);
+        let parent = match event.parent() {
+            Some(parent) => Parent::Explicit(parent.into_u64()),
+            None if event.is_contextual() => Parent::Current,
+            None => Parent::Root,
+        };
+        let metadata = event.metadata();
+        self.write(*metadata.level(), metadata.target(), &fields, parent);
     }
 
     fn enter(&self, span: &Id) {
@@ -276,6 +446,32 @@ impl<W: Write + Send + 'static> Subscriber for Logger<W> {
     }
 }
 
+impl<W: Write + Send> ::log::Log for Logger<W> {
+    fn enabled(&self, metadata: &::log::Metadata<'_>) -> bool {
+        self.filter
+            .allows(metadata.target(), tracing_level(metadata.level()))
+    }
+
+    fn log(&self, record: &::log::Record<'_>) {
+        // `log`'s macros check only the maximum level, not each target's.
+        if !::log::Log::enabled(self, record.metadata()) {
+            return;
+        }
+        let message = record.args().to_string();
+        let mut fields = Fields::default();
+        fields.push_text("message", format_args!("{message}"));
+        fields.json.push(("message", message.into()));
+        self.write(
+            tracing_level(record.level()),
+            record.target(),
+            &fields,
+            Parent::Current,
+        );
+    }
+
+    fn flush(&self) {}
+}
+
 /// The data behind `mutex`, also after a panic elsewhere: a log line must
 /// never take the process down.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -285,40 +481,40 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 /// Fields as the text format writes them (`message` first and bare, then
-/// `name=value` with strings quoted) and as a JSON object.
+/// `name=value` with strings quoted) and as JSON values, in order.
 #[derive(Default)]
 struct Fields {
     text: String,
-    json: Map<String, Value>,
+    json: Vec<(&'static str, Value)>,
 }
 
 impl Fields {
-    fn push_text(&mut self, field: &Field, value: fmt::Arguments<'_>) {
+    fn push_text(&mut self, name: &str, value: fmt::Arguments<'_>) {
         if !self.text.is_empty() {
             self.text.push(' ');
         }
-        if field.name() == "message" {
+        if name == "message" {
             let _ = self.text.write_fmt(value);
         } else {
-            let _ = write!(self.text, "{}={value}", field.name());
+            let _ = write!(self.text, "{name}={value}");
         }
     }
 
     /// A number or a boolean: bare in the text, as itself in JSON.
     fn push_scalar<T: fmt::Display + Into<Value>>(&mut self, field: &Field, value: T) {
-        self.push_text(field, format_args!("{value}"));
-        self.json.insert(field.name().into(), value.into());
+        self.push_text(field.name(), format_args!("{value}"));
+        self.json.push((field.name(), value.into()));
     }
 }
 
 impl Visit for Fields {
     fn record_str(&mut self, field: &Field, value: &str) {
         if field.name() == "message" {
-            self.push_text(field, format_args!("{value}"));
+            self.push_text(field.name(), format_args!("{value}"));
         } else {
-            self.push_text(field, format_args!("{value:?}"));
+            self.push_text(field.name(), format_args!("{value:?}"));
         }
-        self.json.insert(field.name().into(), value.into());
+        self.json.push((field.name(), value.into()));
     }
 
     fn record_i64(&mut self, field: &Field, value: i64) {
@@ -338,21 +534,22 @@ impl Visit for Fields {
     }
 
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        self.push_text(field, format_args!("{value:?}"));
-        self.json
-            .insert(field.name().into(), format!("{value:?}").into());
+        self.push_text(field.name(), format_args!("{value:?}"));
+        self.json.push((field.name(), format!("{value:?}").into()));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
+    use ::log::Log;
 
     /// The lines `log` writes through a logger with `filter`, as text or JSON.
-    fn lines(filter: Filter, json: bool, log: impl FnOnce()) -> Vec<String> {
+    fn lines(filter: Filter, json: bool, log: impl FnOnce(&Logger<Vec<u8>>)) -> Vec<String> {
         let logger = Arc::new(Logger::new(filter, json, Vec::new()));
-        tracing::subscriber::with_default(Arc::clone(&logger), log);
+        let handle = Arc::clone(&logger);
+        tracing::subscriber::with_default(Arc::clone(&logger), || log(&handle));
+        drop(handle);
         let logger = Arc::into_inner(logger).expect("the only handle left");
         String::from_utf8(logger.into_output())
             .unwrap()
@@ -361,12 +558,30 @@ mod tests {
             .collect()
     }
 
-    fn invocation() {
+    fn json_lines(filter: Filter, log: impl FnOnce(&Logger<Vec<u8>>)) -> Vec<Value> {
+        lines(filter, true, log)
+            .iter()
+            .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+            .collect()
+    }
+
+    fn invocation(_: &Logger<Vec<u8>>) {
         let span = tracing::info_span!("Lambda runtime invoke", requestId = "r-1");
         let _entered = span.enter();
         tracing::info!(user = "jane", attempts = 2, "rejected");
         tracing::debug!("not shown at INFO");
         tracing::error!(confirmed = false, "handler failed");
+    }
+
+    /// A `log` record from `target`, as `log::info!` makes it.
+    fn record(logger: &Logger<Vec<u8>>, level: ::log::Level, target: &str, message: &str) {
+        logger.log(
+            &::log::Record::builder()
+                .level(level)
+                .target(target)
+                .args(format_args!("{message}"))
+                .build(),
+        );
     }
 
     #[test]
@@ -381,23 +596,189 @@ mod tests {
     }
 
     #[test]
-    fn writes_json_for_lambdas_json_format() {
-        let lines = lines(Filter::new(Some("DEBUG"), None), true, invocation);
-        let lines: Vec<Value> = lines
-            .iter()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
+    fn writes_lambdas_json_log_format() {
+        let mut lines = json_lines(Filter::new(Some("DEBUG"), None), invocation);
         assert_eq!(lines.len(), 3);
+        let timestamp = lines[0]["timestamp"].as_str().unwrap().to_owned();
+        assert!(
+            timestamp.len() == 24 && timestamp.ends_with('Z') && timestamp.as_bytes()[19] == b'.',
+            "{timestamp}"
+        );
+        lines[0].as_object_mut().unwrap().remove("timestamp");
         assert_eq!(
             lines[0],
             serde_json::json!({
                 "level": "INFO",
-                "fields": {"message": "rejected", "user": "jane", "attempts": 2},
-                "span": {"name": "Lambda runtime invoke", "requestId": "r-1"},
-                "spans": [{"name": "Lambda runtime invoke", "requestId": "r-1"}],
+                "message": "rejected",
+                "logger": "cognito_trigger::log::tests",
+                "requestId": "r-1",
+                "user": "jane",
+                "attempts": 2,
             })
         );
         assert_eq!(lines[1]["level"], "DEBUG");
+        assert_eq!(lines[2]["confirmed"], false);
+    }
+
+    #[test]
+    fn json_lines_start_with_lambdas_keys_and_keep_them() {
+        let lines = lines(Filter::new(None, None), true, |_| {
+            let outer = tracing::info_span!("invoke", requestId = "r-2", tenantId = "t");
+            let _outer = outer.enter();
+            let inner = tracing::info_span!("lookup", tenantId = "inner", table = "users");
+            let _inner = inner.enter();
+            tracing::warn!(level = "mine", table = "groups", "slow");
+            tracing::info!(answer = 42);
+        });
+        let keys = |line: &str| -> Vec<String> {
+            let mut keys = Vec::new();
+            let mut rest = line;
+            // Each key follows `{` or `,` and ends at `":`.
+            while let Some(at) = rest.find("\":") {
+                let start = rest[..at].rfind(['{', ',']).unwrap() + 2;
+                keys.push(rest[start..at].to_owned());
+                rest = &rest[at + 2..];
+            }
+            keys
+        };
+        assert_eq!(
+            keys(&lines[0]),
+            [
+                "timestamp",
+                "level",
+                "message",
+                "logger",
+                "table",
+                "tenantId",
+                "requestId"
+            ],
+            "{}",
+            lines[0]
+        );
+        let line: Value = serde_json::from_str(&lines[0]).unwrap();
+        assert_eq!(
+            (&line["level"], &line["table"], &line["tenantId"]),
+            (&"WARN".into(), &"groups".into(), &"inner".into())
+        );
+        let line: Value = serde_json::from_str(&lines[1]).unwrap();
+        assert_eq!(
+            (&line["message"], &line["answer"]),
+            (&"".into(), &42.into())
+        );
+    }
+
+    #[test]
+    fn log_records_are_written_inside_the_request_span() {
+        let filter = || Filter::new(None, Some("info,hyper=warn"));
+        let log = |logger: &Logger<Vec<u8>>| {
+            record(logger, ::log::Level::Info, "aws_config::imds", "no region");
+            let span = tracing::info_span!("Lambda runtime invoke", requestId = "r-3");
+            let _entered = span.enter();
+            record(
+                logger,
+                ::log::Level::Info,
+                "my_trigger",
+                "signed up 5 users",
+            );
+            record(logger, ::log::Level::Info, "hyper::client", "connected");
+            record(logger, ::log::Level::Warn, "hyper::client", "retrying");
+            record(logger, ::log::Level::Debug, "my_trigger", "not at info");
+        };
+        assert_eq!(
+            lines(filter(), false, log),
+            [
+                " INFO no region",
+                r#" INFO Lambda runtime invoke{requestId="r-3"}: signed up 5 users"#,
+                r#" WARN Lambda runtime invoke{requestId="r-3"}: retrying"#,
+            ]
+        );
+        let lines = json_lines(filter(), log);
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[0].get("requestId"), None);
+        assert_eq!(
+            (
+                &lines[1]["message"],
+                &lines[1]["logger"],
+                &lines[1]["requestId"]
+            ),
+            (
+                &"signed up 5 users".into(),
+                &"my_trigger".into(),
+                &"r-3".into()
+            )
+        );
+        assert_eq!(lines[2]["level"], "WARN");
+    }
+
+    #[test]
+    fn log_is_told_the_most_verbose_level_written() {
+        let logger = Logger::new(
+            Filter::new(None, Some("warn,my_trigger=debug")),
+            false,
+            Vec::new(),
+        );
+        assert_eq!(
+            log_level(logger.filter.max_level()),
+            ::log::LevelFilter::Debug
+        );
+        let metadata = |level, target| {
+            ::log::Metadata::builder()
+                .level(level)
+                .target(target)
+                .build()
+        };
+        assert!(::log::Log::enabled(
+            &logger,
+            &metadata(::log::Level::Debug, "my_trigger::db")
+        ));
+        assert!(!::log::Log::enabled(
+            &logger,
+            &metadata(::log::Level::Info, "hyper")
+        ));
+        assert_eq!(
+            log_level(Filter::new(Some("off"), None).max_level()),
+            ::log::LevelFilter::Off
+        );
+        assert_eq!(
+            log_level(Filter::new(Some("error"), Some("a=trace")).max_level()),
+            ::log::LevelFilter::Trace
+        );
+    }
+
+    /// lambda_runtime's `error!("{error:?}")` for each error a handler returns.
+    #[test]
+    fn lambda_runtimes_repeat_of_a_failure_is_dropped() {
+        let lines = lines(Filter::new(None, None), false, |_| {
+            tracing::error!(
+                target: "lambda_runtime::layers::panic",
+                "{:?}",
+                lambda_runtime::Diagnostic {
+                    error_type: "Rejected".into(),
+                    error_message: "Sign-up is closed".into()
+                }
+            );
+            tracing::error!(target: "lambda_runtime::layers::panic", error = "boom", "user handler panicked");
+            tracing::error!(target: "lambda_runtime::layers::api_client", "Lambda Runtime API request failed");
+        });
+        assert_eq!(
+            lines,
+            [
+                r#"ERROR user handler panicked error="boom""#,
+                "ERROR Lambda Runtime API request failed",
+            ]
+        );
+    }
+
+    #[test]
+    fn timestamps_are_rfc_3339_in_utc_with_milliseconds() {
+        use std::time::Duration;
+        let at = |seconds: u64, millis: u64| {
+            timestamp(UNIX_EPOCH + Duration::from_secs(seconds) + Duration::from_millis(millis))
+        };
+        assert_eq!(at(0, 0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(at(951_868_799, 999), "2000-02-29T23:59:59.999Z");
+        assert_eq!(at(1_772_409_600, 7), "2026-03-02T00:00:00.007Z");
+        assert_eq!(at(4_102_444_799, 120), "2099-12-31T23:59:59.120Z");
     }
 
     #[test]
@@ -411,7 +792,7 @@ mod tests {
 
     #[test]
     fn outside_a_span_an_event_has_none() {
-        let lines = lines(Filter::new(None, None), false, || {
+        let lines = lines(Filter::new(None, None), false, |_| {
             drop(tracing::info_span!("closed", id = 1));
             tracing::warn!(path = "a/b", "plain");
         });
@@ -440,7 +821,7 @@ mod tests {
         );
         assert_eq!(Filter::new(Some("bogus"), None).default, LevelFilter::INFO);
 
-        let lines = lines(filter, false, || {
+        let lines = lines(filter, false, |_| {
             tracing::info!(target: "cognito_trigger::events", "kept");
             tracing::info!(target: "cognito_trigger_other", "default");
             tracing::error!(target: "cognito_trigger::entry", "off");

@@ -214,8 +214,8 @@ fn malformed_events_name_the_field_without_internal_detail() {
         ),
         (
             "wrong scalar",
-            b"{\"version\": \"1\", \"request\": {\"userAttributes\": {\"email\": 5}}}",
-            &["Invalid event at request.userAttributes.email: expected a string"],
+            b"{\"request\": {\"userAttributes\": {\"email_verified\": false, \"score\": 1.50}}, \"userName\": 5}",
+            &["Invalid event at userName: expected a string"],
         ),
         (
             "truncated",
@@ -251,24 +251,21 @@ fn malformed_events_name_the_field_without_internal_detail() {
 
 /// A malformed event's message must not quote the offending value (serde's
 /// "invalid type: integer `918273`"): Cognito shows it to the user. Here the
-/// value is the expected answer of a custom challenge, which the user being
-/// challenged must not see, and a token in a field of the wrong type.
+/// value is the answer to a custom challenge, and a token in a field of the
+/// wrong type.
 #[test]
 fn malformed_events_do_not_echo_event_values() {
     let mut event = serde_json::to_value(VerifyAuthChallengeResponseEvent::sample(
         VerifyAuthChallengeResponseSource::Authentication,
     ))
     .unwrap();
-    event["request"]["privateChallengeParameters"]["answer"] = serde_json::json!(918273);
+    event["request"]["challengeAnswer"] = serde_json::json!(918273);
     let (error_type, message) = error_of(dispatch(
         |event: VerifyAuthChallengeResponseEvent| async move { Ok::<_, Error>(event) },
         &serde_json::to_vec(&event).unwrap(),
     ));
     assert_eq!(error_type, "InvalidEvent");
-    assert!(
-        message.contains("request.privateChallengeParameters"),
-        "{message}"
-    );
+    assert!(message.contains("request.challengeAnswer"), "{message}");
     assert!(!message.contains("918273"), "{message}");
 
     let mut event: serde_json::Value = serde_json::from_slice(&sign_up_event()).unwrap();

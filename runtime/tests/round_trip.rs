@@ -1,7 +1,8 @@
 //! Every fixture (one per trigger and trigger source, written from AWS's
 //! documented event shapes) survives deserialize → serialize unchanged, also
-//! with unknown keys and nulls added at every level and with any key removed,
-//! through its own event type and through `CognitoEvent`.
+//! with unknown keys and nulls added at every level, with any key removed,
+//! and with booleans, numbers, nulls, arrays and objects in every attribute
+//! map, through its own event type and through `CognitoEvent`.
 
 use cognito_trigger::events::*;
 use serde::Serialize;
@@ -20,7 +21,7 @@ fn round_trip<T: Serialize + DeserializeOwned>(value: &Value) -> Value {
 
 /// Adds an unknown key, an unknown null and an unknown nested object to the
 /// event and to each of its objects (`request`, `response`, `callerContext`).
-/// Deeper objects are string maps (attributes), which hold only strings.
+/// Deeper objects are attribute maps, which `with_scalars` fills.
 fn with_unknowns(value: &Value) -> Value {
     fn add(map: &mut serde_json::Map<String, Value>) {
         map.insert(
@@ -37,6 +38,50 @@ fn with_unknowns(value: &Value) -> Value {
     }
     add(&mut event);
     Value::Object(event)
+}
+
+/// What attribute maps hold besides strings: Cognito has sent booleans in
+/// user attributes, and test events carry numbers and nulls.
+fn scalars() -> serde_json::Map<String, Value> {
+    let values = json!({
+        "zzFalse": false,
+        "zzTrue": true,
+        "zzZero": 0,
+        "zzNegative": -12,
+        "zzDecimal": 1.5,
+        "zzExponent": -2.5e-8,
+        "zzBig": 18446744073709551615u64,
+        "zzNull": null,
+        "zzList": ["a", 1, null],
+        "zzObject": {"nested": {"deep": true}},
+        "zzText": "text",
+    });
+    values.as_object().unwrap().clone()
+}
+
+/// The event with `scalars()` added to each attribute map at `maps` (JSON
+/// pointers; the maps of any JSON, such as V2_0's claims, hold them already),
+/// made an object where it is absent or `null`, as are its parents.
+fn with_scalars(value: &Value, maps: &[&str]) -> Value {
+    let mut event = value.clone();
+    for pointer in maps {
+        let mut at = &mut event;
+        for key in pointer.split('/').skip(1) {
+            if !at.is_object() {
+                *at = json!({});
+            }
+            at = at
+                .as_object_mut()
+                .unwrap()
+                .entry(key)
+                .or_insert(Value::Null);
+        }
+        if !at.is_object() {
+            *at = json!({});
+        }
+        at.as_object_mut().unwrap().extend(scalars());
+    }
+    event
 }
 
 /// Every variant of the event with one key removed or set to null, at the
@@ -69,9 +114,15 @@ fn variants(value: &Value) -> Vec<Value> {
 }
 
 /// The source enum of `T` parses every fixture's source as documented, each
-/// documented source has a fixture, and every fixture round-trips.
-fn check<T, S>(dir: &str, documented: &[S], source: impl Fn(&T) -> &S, trigger_name: &str)
-where
+/// documented source has a fixture, and every fixture round-trips, also
+/// with other JSON than strings in each of the trigger's attribute `maps`.
+fn check<T, S>(
+    dir: &str,
+    documented: &[S],
+    source: impl Fn(&T) -> &S,
+    trigger_name: &str,
+    maps: &[&str],
+) where
     T: Serialize + DeserializeOwned + Debug,
     S: Debug + PartialEq + ToString,
 {
@@ -127,6 +178,35 @@ where
             value,
             "{name}: CognitoEvent round trip"
         );
+
+        let scalars = with_scalars(value, maps);
+        assert_eq!(
+            round_trip::<T>(&scalars),
+            scalars,
+            "{name}: non-strings in attribute maps"
+        );
+        assert_eq!(
+            round_trip::<CognitoEvent>(&scalars),
+            scalars,
+            "{name}: non-strings in attribute maps, through CognitoEvent"
+        );
+        // From the event's text, as the entrypoint reads it, to text, as
+        // Cognito reads the answer.
+        let text = serde_json::to_string(&scalars).unwrap();
+        let typed: T = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let written = serde_json::to_string(&typed).unwrap();
+        for sent in [r#""zzFalse":false"#, r#""zzNull":null"#, r#""zzZero":0"#] {
+            assert_eq!(
+                written.matches(sent).count(),
+                maps.len(),
+                "{name}: {sent} in {written}"
+            );
+        }
+        assert_eq!(
+            serde_json::from_str::<Value>(&written).unwrap(),
+            scalars,
+            "{name}: non-strings in attribute maps, from text"
+        );
     }
     for documented in documented {
         let text = documented.to_string();
@@ -149,6 +229,11 @@ fn pre_sign_up() {
         PreSignUpSource::DOCUMENTED,
         |e| &e.trigger_source,
         "PreSignUp",
+        &[
+            "/request/userAttributes",
+            "/request/validationData",
+            "/request/clientMetadata",
+        ],
     );
 }
 
@@ -159,6 +244,7 @@ fn post_confirmation() {
         PostConfirmationSource::DOCUMENTED,
         |e| &e.trigger_source,
         "PostConfirmation",
+        &["/request/userAttributes", "/request/clientMetadata"],
     );
 }
 
@@ -169,6 +255,7 @@ fn pre_authentication() {
         PreAuthenticationSource::DOCUMENTED,
         |e| &e.trigger_source,
         "PreAuthentication",
+        &["/request/userAttributes", "/request/validationData"],
     );
 }
 
@@ -179,6 +266,7 @@ fn post_authentication() {
         PostAuthenticationSource::DOCUMENTED,
         |e| &e.trigger_source,
         "PostAuthentication",
+        &["/request/userAttributes", "/request/clientMetadata"],
     );
 }
 
@@ -189,6 +277,7 @@ fn define_auth_challenge() {
         DefineAuthChallengeSource::DOCUMENTED,
         |e| &e.trigger_source,
         "DefineAuthChallenge",
+        &["/request/userAttributes", "/request/clientMetadata"],
     );
 }
 
@@ -199,6 +288,12 @@ fn create_auth_challenge() {
         CreateAuthChallengeSource::DOCUMENTED,
         |e| &e.trigger_source,
         "CreateAuthChallenge",
+        &[
+            "/request/userAttributes",
+            "/request/clientMetadata",
+            "/response/publicChallengeParameters",
+            "/response/privateChallengeParameters",
+        ],
     );
 }
 
@@ -209,6 +304,11 @@ fn verify_auth_challenge_response() {
         VerifyAuthChallengeResponseSource::DOCUMENTED,
         |e| &e.trigger_source,
         "VerifyAuthChallengeResponse",
+        &[
+            "/request/userAttributes",
+            "/request/privateChallengeParameters",
+            "/request/clientMetadata",
+        ],
     );
 }
 
@@ -229,6 +329,11 @@ fn pre_token_generation_v1() {
         &user_token_sources(),
         |e| &e.trigger_source,
         "PreTokenGeneration",
+        &[
+            "/request/userAttributes",
+            "/request/clientMetadata",
+            "/response/claimsOverrideDetails/claimsToAddOrOverride",
+        ],
     );
 }
 
@@ -239,6 +344,7 @@ fn pre_token_generation_v2() {
         &user_token_sources(),
         |e| &e.trigger_source,
         "PreTokenGeneration",
+        &["/request/userAttributes", "/request/clientMetadata"],
     );
 }
 
@@ -249,6 +355,7 @@ fn pre_token_generation_v3() {
         TokenGenerationSource::DOCUMENTED,
         |e| &e.trigger_source,
         "PreTokenGeneration",
+        &["/request/userAttributes", "/request/clientMetadata"],
     );
 }
 
@@ -259,6 +366,11 @@ fn user_migration() {
         UserMigrationSource::DOCUMENTED,
         |e| &e.trigger_source,
         "UserMigration",
+        &[
+            "/request/validationData",
+            "/request/clientMetadata",
+            "/response/userAttributes",
+        ],
     );
 }
 
@@ -269,6 +381,7 @@ fn custom_message() {
         CustomMessageSource::DOCUMENTED,
         |e| &e.trigger_source,
         "CustomMessage",
+        &["/request/userAttributes", "/request/clientMetadata"],
     );
 }
 
@@ -279,6 +392,7 @@ fn custom_sms_sender() {
         CustomSmsSenderSource::DOCUMENTED,
         |e| &e.trigger_source,
         "CustomSMSSender",
+        &["/request/userAttributes", "/request/clientMetadata"],
     );
 }
 
@@ -289,6 +403,7 @@ fn custom_email_sender() {
         CustomEmailSenderSource::DOCUMENTED,
         |e| &e.trigger_source,
         "CustomEmailSender",
+        &["/request/userAttributes", "/request/clientMetadata"],
     );
 }
 
@@ -299,6 +414,7 @@ fn inbound_federation() {
         InboundFederationSource::DOCUMENTED,
         |e| &e.trigger_source,
         "InboundFederation",
+        &["/response/userAttributesToMap"],
     );
 }
 
@@ -364,4 +480,40 @@ fn the_handler_changes_only_what_it_sets() {
     let mut expected = with_unknowns(&value);
     expected["response"]["autoConfirmUser"] = json!(true);
     assert_eq!(serde_json::to_value(&event).unwrap(), expected);
+}
+
+/// aws_lambda_events' CustomMessage test event has booleans in
+/// `userAttributes`: the handler reads them as text, Cognito gets them back
+/// as booleans.
+#[test]
+fn booleans_in_user_attributes_read_as_text_and_come_back_as_sent() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/non_string/aws_lambda_events_custommessage.json");
+    let text = std::fs::read(&path).unwrap();
+    let value: Value = serde_json::from_slice(&text).unwrap();
+
+    let event: CustomMessageEvent = serde_json::from_slice(&text).unwrap();
+    let attributes = &event.request.user_attributes;
+    let verified = attributes
+        .get("email_verified")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(verified, "false");
+    assert_eq!(attributes["phone_number_verified"], "true");
+    let written = serde_json::to_string(&event).unwrap();
+    assert!(written.contains(r#""email_verified":false"#), "{written}");
+    assert_eq!(serde_json::from_str::<Value>(&written).unwrap(), value);
+
+    let any: CognitoEvent = serde_json::from_slice(&text).unwrap();
+    assert_eq!(serde_json::to_value(&any).unwrap(), value);
+}
+
+/// A `null` attribute reads as empty: no email to verify.
+#[test]
+fn a_null_attribute_is_no_attribute_to_verify() {
+    let (_, mut value) = fixtures("pre_sign_up").remove(0);
+    value["request"]["userAttributes"]["email"] = Value::Null;
+    let mut event: PreSignUpEvent = serde_json::from_value(value.clone()).unwrap();
+    assert!(!event.auto_verify_email());
+    assert_eq!(serde_json::to_value(&event).unwrap(), value);
 }

@@ -4,13 +4,19 @@
 //! versions as the workspace.
 //!
 //! ```text
-//! build_step_packages <dir> [declarations] [pools]    # default 24 over 2 pools: 12 binaries
+//! build_step_packages <dir> [declarations] [pools] [triggers per function]
 //! ```
+//!
+//! The default is 24 declarations over 2 pools, one trigger per function: 13
+//! binaries. `run.sh` also writes 1,000 over 100 with 10 triggers per
+//! function (every trigger of a pool on one function: 26 binaries, within
+//! CloudFormation's quotas, as the in-process bench's largest package).
 //!
 //! Prints the binaries' names, one a line.
 
 use cognito_trigger_benchmarks::build_step::{
-    Spec, TRIVIAL_CRATE, Variant, write_package, write_trivial_macro,
+    OUTPUT_QUOTA, RESOURCE_QUOTA, Spec, TRIVIAL_CRATE, TemplateCounts, Variant, handlers,
+    write_package, write_trivial_macro,
 };
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -22,18 +28,27 @@ fn main() -> ExitCode {
             .map_or(Ok(default), |a| a.parse::<usize>())
             .map_err(|e| format!("argument {index}: {e}"))
     };
-    let (Some(dir), Ok(declarations), Ok(pools)) = (args.first(), number(1, 24), number(2, 2))
+    let (Some(dir), Ok(declarations), Ok(pools), Ok(triggers_per_function)) =
+        (args.first(), number(1, 24), number(2, 2), number(3, 1))
     else {
-        eprintln!("usage: build_step_packages <dir> [declarations] [pools]");
+        eprintln!(
+            "usage: build_step_packages <dir> [declarations] [pools] [triggers per function]"
+        );
         return ExitCode::from(2);
     };
-    match write(
-        Path::new(dir),
-        Spec {
-            declarations,
-            pools,
-        },
-    ) {
+    let spec = Spec {
+        declarations,
+        pools,
+        triggers_per_function,
+    };
+    let counts = TemplateCounts::of(&handlers(spec));
+    if !counts.within_quotas() {
+        eprintln!(
+            "build_step_packages: {counts:?} is over CloudFormation's quotas ({RESOURCE_QUOTA} resources, {OUTPUT_QUOTA} outputs), so the build step would refuse it: put more triggers on each function"
+        );
+        return ExitCode::from(2);
+    }
+    match write(Path::new(dir), spec) {
         Ok(bins) => {
             for bin in bins {
                 println!("{bin}");

@@ -19,6 +19,7 @@ fn server() -> Server {
         &[
             ("misbehave", env!("CARGO_BIN_EXE_misbehave")),
             ("misroute", env!("CARGO_BIN_EXE_misroute")),
+            ("inspect", env!("CARGO_BIN_EXE_inspect")),
         ],
     )
     .unwrap();

@@ -70,18 +70,158 @@ fn the_binary_serves_the_runtime_api() {
     );
 }
 
-/// The generated entrypoint's log, as Lambda's JSON log format asks: one JSON
-/// object a line, with the level, the event's fields and lambda_runtime's
-/// span naming the request; `AWS_LAMBDA_LOG_LEVEL` sets the level.
+/// A file for the log of one test's function, removed when dropped.
+struct LogFile(std::path::PathBuf);
+
+impl LogFile {
+    fn new(test: &str) -> Self {
+        let path =
+            std::env::temp_dir().join(format!("cognito-trigger-{test}-{}.log", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        LogFile(path)
+    }
+
+    fn read(&self) -> String {
+        std::fs::read_to_string(&self.0).unwrap_or_default()
+    }
+}
+
+impl Drop for LogFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// The request ID of the last invocation, from its `START` line, and the
+/// lines the function wrote for it.
+fn invocation_lines(function: &LambdaProcess) -> (String, Vec<String>) {
+    let log = function.invocation_log();
+    let id = log
+        .lines()
+        .find_map(|line| line.strip_prefix("START RequestId: "))
+        .and_then(|rest| rest.split(' ').next())
+        .unwrap_or_else(|| panic!("no START line in:\n{log}"))
+        .to_owned();
+    let lines = log
+        .lines()
+        .filter(|line| {
+            !["START ", "END ", "REPORT "]
+                .iter()
+                .any(|p| line.starts_with(p))
+        })
+        .map(str::to_owned)
+        .collect();
+    (id, lines)
+}
+
+/// A rejection is the handler's decision: one INFO line with its
+/// `errorType` and message, and no ERROR line (lambda_runtime's own
+/// `Diagnostic` line included), so that alarms on ERROR stay for failures.
+/// A `log::info!` in the handler is written inside the request's span.
 #[test]
-fn the_binary_logs_json_lines_at_the_level_lambda_sets() {
-    let log =
-        std::env::temp_dir().join(format!("cognito-trigger-log-{}.jsonl", std::process::id()));
-    let _ = std::fs::remove_file(&log);
+fn a_rejection_is_logged_once_at_info_and_log_records_name_their_request() {
+    let file = LogFile::new("text");
+    let mut function =
+        LambdaProcess::new(env!("CARGO_BIN_EXE_pre_sign_up"), "pre_sign_up").log_to(&file.0);
+
+    assert!(matches!(
+        invoke(&mut function, &sign_up("jane@elsewhere.org")),
+        Invocation::Error { .. }
+    ));
+    let (id, lines) = invocation_lines(&function);
+    assert_eq!(
+        lines,
+        [format!(
+            r#" INFO Lambda runtime invoke{{requestId="{id}"}}: rejected errorType="Rejected" errorMessage="Sign-up is open to @example.com addresses only""#
+        )],
+        "{}",
+        file.read()
+    );
+
+    assert!(matches!(
+        invoke(&mut function, &sign_up("jane@example.com")),
+        Invocation::Response(_)
+    ));
+    let (id, lines) = invocation_lines(&function);
+    assert_eq!(
+        lines,
+        [format!(
+            r#" INFO Lambda runtime invoke{{requestId="{id}"}}: auto-confirming a sign-up from @example.com"#
+        )],
+        "{}",
+        file.read()
+    );
+}
+
+/// With `AWS_LAMBDA_LOG_FORMAT=JSON`, every line is an object in Lambda's
+/// JSON log format: `timestamp`, `level`, `message`, `logger` and the
+/// request's `requestId` at top level, and the event's fields beside them.
+#[test]
+fn json_lines_follow_lambdas_json_log_format() {
+    let file = LogFile::new("json");
+    let mut function = LambdaProcess::new(env!("CARGO_BIN_EXE_pre_sign_up"), "pre_sign_up")
+        .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
+        .log_to(&file.0);
+    let mut logged = |email: &str| {
+        invoke(&mut function, &sign_up(email));
+        let (id, lines) = invocation_lines(&function);
+        let lines: Vec<Value> = lines
+            .iter()
+            .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+            .collect();
+        for line in &lines {
+            let timestamp = line["timestamp"].as_str().unwrap_or_default();
+            // RFC 3339 in UTC with milliseconds: 2026-12-01T11:50:20.123Z.
+            assert!(
+                timestamp.len() == 24 && timestamp.ends_with('Z') && &timestamp[19..20] == ".",
+                "{line}"
+            );
+            assert_eq!(line["requestId"], id.as_str(), "{line}");
+        }
+        lines
+    };
+
+    let rejected = logged("jane@elsewhere.org");
+    assert_eq!(rejected.len(), 1, "{rejected:?}");
+    let mut line = rejected[0].clone();
+    line.as_object_mut().unwrap().remove("timestamp");
+    line.as_object_mut().unwrap().remove("requestId");
+    assert_eq!(
+        line,
+        json!({
+            "level": "INFO",
+            "message": "rejected",
+            "logger": "cognito_trigger::entry",
+            "errorType": "Rejected",
+            "errorMessage": "Sign-up is open to @example.com addresses only",
+        })
+    );
+
+    let accepted = logged("jane@example.com");
+    assert_eq!(accepted.len(), 1, "{accepted:?}");
+    assert_eq!(
+        (
+            &accepted[0]["level"],
+            &accepted[0]["message"],
+            &accepted[0]["logger"]
+        ),
+        (
+            &json!("INFO"),
+            &json!("auto-confirming a sign-up from @example.com"),
+            &json!("pre_sign_up")
+        )
+    );
+}
+
+/// `AWS_LAMBDA_LOG_LEVEL` sets the level: at WARN, the rejection (INFO) is
+/// not written, the malformed event's ERROR line is, naming its request.
+#[test]
+fn the_binary_logs_at_the_level_lambda_sets() {
+    let file = LogFile::new("level");
     let mut function = LambdaProcess::new(env!("CARGO_BIN_EXE_pre_sign_up"), "pre_sign_up")
         .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
         .env("AWS_LAMBDA_LOG_LEVEL", "WARN")
-        .log_to(&log);
+        .log_to(&file.0);
     let rejected = invoke(&mut function, &sign_up("jane@elsewhere.org"));
     assert!(matches!(rejected, Invocation::Error { .. }));
     let malformed = json!({"triggerSource": "PreSignUp_SignUp", "request": {"userAttributes": 42}});
@@ -89,31 +229,27 @@ fn the_binary_logs_json_lines_at_the_level_lambda_sets() {
         invoke(&mut function, &malformed),
         Invocation::Error { .. }
     ));
+    let (id, _) = invocation_lines(&function);
     function.stop();
 
-    let text = std::fs::read_to_string(&log).unwrap();
-    std::fs::remove_file(&log).unwrap();
+    let text = file.read();
     let lines: Vec<Value> = text
         .lines()
         .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
         .collect();
-    // The rejection is logged at INFO, under WARN: only the malformed event's
-    // ERROR lines are written.
-    assert!(!lines.is_empty(), "{text}");
-    assert!(lines.iter().all(|line| line["level"] == "ERROR"), "{text}");
-    let invalid = lines
-        .iter()
-        .find(|line| line["fields"]["message"] == "invalid event")
-        .unwrap_or_else(|| panic!("{text}"));
-    assert_eq!(invalid["span"]["name"], "Lambda runtime invoke");
-    assert!(
-        invalid["span"]["requestId"]
-            .as_str()
-            .is_some_and(|id| !id.is_empty()),
+    assert_eq!(lines.len(), 1, "{text}");
+    let invalid = &lines[0];
+    assert_eq!(
+        (
+            &invalid["level"],
+            &invalid["message"],
+            &invalid["requestId"]
+        ),
+        (&json!("ERROR"), &json!("invalid event"), &json!(id)),
         "{text}"
     );
     assert!(
-        invalid["fields"]["detail"]
+        invalid["detail"]
             .as_str()
             .is_some_and(|d| d.contains("request.userAttributes")),
         "{text}"

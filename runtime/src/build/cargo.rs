@@ -1,6 +1,7 @@
 //! What the build step needs from the package's Cargo.toml: its name, its
 //! binary targets (found the way cargo finds them) and our metadata table.
 
+use super::problem::{CARGO_TOML, Problem};
 use std::path::Path;
 
 pub struct Package {
@@ -21,28 +22,47 @@ pub struct Bin {
 /// The metadata table's name under `[package.metadata]`.
 pub const METADATA_KEY: &str = "cognito-trigger";
 
-pub fn read(dir: &Path) -> Result<Package, String> {
-    let manifest_path = dir.join("Cargo.toml");
-    let text = std::fs::read_to_string(&manifest_path)
-        .map_err(|error| format!("cannot read {}: {error}", manifest_path.display()))?;
-    let manifest: toml::Table =
-        toml::from_str(&text).map_err(|error| format!("Cargo.toml: {error}"))?;
+pub fn read(dir: &Path) -> Result<Package, Problem> {
+    let manifest_path = dir.join(CARGO_TOML);
+    let text = std::fs::read_to_string(&manifest_path).map_err(|error| {
+        Problem::in_file(
+            CARGO_TOML,
+            format!("cannot read {}: {error}", manifest_path.display()),
+        )
+    })?;
+    let located = |problem: Problem| {
+        let mut problems = [problem];
+        super::problem::locate_toml(&mut problems, CARGO_TOML, &text);
+        let [problem] = problems;
+        problem
+    };
+    let manifest: toml::Table = toml::from_str(&text).map_err(|error| {
+        let problem = Problem::in_file(CARGO_TOML, error.message());
+        match error.span() {
+            Some(span) => problem.at_offset(&text, span.start),
+            None => problem,
+        }
+    })?;
     let package = manifest
         .get("package")
         .and_then(toml::Value::as_table)
-        .ok_or("Cargo.toml has no [package] table")?;
+        .ok_or_else(|| Problem::in_file(CARGO_TOML, "no [package] table"))?;
     let name = package
         .get("name")
         .and_then(toml::Value::as_str)
-        .ok_or("Cargo.toml has no package.name")?
+        .ok_or_else(|| located(Problem::new(CARGO_TOML, path(&["package", "name"]), "no package name")))?
         .to_owned();
     let metadata = package
         .get("metadata")
         .and_then(|m| m.get(METADATA_KEY))
         .map(|m| {
-            m.as_table()
-                .cloned()
-                .ok_or(format!("package.metadata.{METADATA_KEY} must be a table"))
+            m.as_table().cloned().ok_or_else(|| {
+                located(Problem::new(
+                    CARGO_TOML,
+                    path(&["package", "metadata", METADATA_KEY]),
+                    "must be a table",
+                ))
+            })
         })
         .transpose()?;
     let autobins = package
@@ -54,12 +74,17 @@ pub fn read(dir: &Path) -> Result<Package, String> {
         .and_then(toml::Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or_default();
-    let bins = binaries(dir, &name, explicit, autobins)?;
+    let bins = binaries(dir, &name, explicit, autobins)
+        .map_err(|message| located(Problem::new(CARGO_TOML, path(&["bin"]), message)))?;
     Ok(Package {
         name,
         bins,
         metadata,
     })
+}
+
+fn path(keys: &[&str]) -> Vec<String> {
+    keys.iter().map(|k| k.to_string()).collect()
 }
 
 /// Cargo's target discovery: `[[bin]]` entries, then (unless `autobins =
@@ -102,7 +127,7 @@ fn binaries(
         let name = entry
             .get("name")
             .and_then(toml::Value::as_str)
-            .ok_or("a [[bin]] entry in Cargo.toml has no name")?;
+            .ok_or("a [[bin]] entry has no name")?;
         let path = match entry.get("path").and_then(toml::Value::as_str) {
             Some(path) => path.replace('\\', "/"),
             None => inferred

@@ -1,18 +1,27 @@
 //! `existing = true`: functions attached to pools the stack does not own,
-//! through the `cognito-trigger-attach` custom resource (the `attach/` crate),
-//! one resource per (pool, function), so that deleting one takes back
-//! exactly that function's triggers on that pool.
+//! through the `cognito-trigger-attach` custom resource, a binary of the
+//! package itself (built from the `cognito-trigger-attach` crate, so that it
+//! is built and deployed as the triggers are, wherever the crates come
+//! from), one resource per (pool, function), so that deleting one takes back
+//! exactly that function's triggers on that pool. Each reads its pool and
+//! writes the pool's whole configuration back, and CloudFormation runs
+//! resources without a dependency between them in parallel, so two at once on
+//! one pool would erase each other's triggers: the attachments of a pool form
+//! one `DependsOn` chain, in logical-ID order (those of different pools stay
+//! parallel).
 
 use super::lambda::{Lambda, TRIGGER_SKIPS, policy, statement};
 use super::node::{Map, Node, get_att, reference, sub};
 use super::template::kms_key;
-use cognito_trigger_core::manifest::{Declared, Function, Manifest};
+use super::cargo::Bin;
+use cognito_trigger_core::manifest::{Declared, Diagnostic, Function, Manifest, Part};
 use cognito_trigger_core::naming::{
     PoolReference, function_base, function_logical_id, pool_logical_id, pool_reference,
 };
 use std::collections::BTreeMap;
 
-/// The binary of the `attach/` crate.
+/// The package's binary that runs the custom resource: named as the
+/// `cognito-trigger-attach` crate, whose `run()` is its `main`.
 pub const ATTACH_BINARY: &str = "cognito-trigger-attach";
 const ATTACH_BASE: &str = "CognitoTriggerAttach";
 /// Changing it re-applies the declarations with `force_deploy = true`.
@@ -20,13 +29,13 @@ pub const DEPLOY_ID_PARAMETER: &str = "CognitoTriggerDeployId";
 
 /// Adds the attachments of `manifest`'s existing-pool declarations, their
 /// custom resource function, and the deploy-ID parameter if any declaration
-/// forces re-deployment. `attach_path` is the attach crate relative to the
-/// template, for `sam build`, when it is at hand.
+/// forces re-deployment. `package_path` is the package relative to the
+/// template: the custom resource's function is one of its binaries.
 pub fn add_attachments(
     resources: &mut Map,
     parameters: &mut Map,
     manifest: &Manifest,
-    attach_path: Option<String>,
+    package_path: &str,
 ) {
     let mut pairs: BTreeMap<(&str, &str), (&Function, Vec<&Declared>)> = BTreeMap::new();
     for function in &manifest.functions {
@@ -42,8 +51,25 @@ pub fn add_attachments(
         return;
     }
     let attach = format!("{ATTACH_BASE}LambdaFunction");
+    let logical_id = |pool: &str, bin: &str| {
+        format!("{}Attachment{}", function_base(bin), pool_logical_id(pool))
+    };
+    let mut chains: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (pool, bin) in pairs.keys() {
+        chains
+            .entry(pool_key(pool))
+            .or_default()
+            .push(logical_id(pool, bin));
+    }
+    let mut previous: BTreeMap<String, String> = BTreeMap::new();
+    for ids in chains.values_mut() {
+        ids.sort();
+        for pair in ids.windows(2) {
+            previous.insert(pair[1].clone(), pair[0].clone());
+        }
+    }
     let mut forced = false;
-    for ((pool, _), (function, declarations)) in &pairs {
+    for ((pool, bin), (function, declarations)) in &pairs {
         let force = declarations.iter().any(|d| d.force_deploy);
         forced |= force;
         let triggers: Vec<Node> = declarations
@@ -70,16 +96,12 @@ pub fn add_attachments(
         if force {
             properties.insert("DeployId", reference(DEPLOY_ID_PARAMETER));
         }
-        resources.insert(
-            format!(
-                "{}Attachment{}",
-                function_base(&function.bin),
-                pool_logical_id(pool)
-            ),
-            Map::new()
-                .with("Type", "Custom::CognitoTriggerAttachment")
-                .with("Properties", properties),
-        );
+        let id = logical_id(pool, bin);
+        let mut resource = Map::new().with("Type", "Custom::CognitoTriggerAttachment");
+        if let Some(previous) = previous.get(&id) {
+            resource.insert("DependsOn", previous.as_str());
+        }
+        resources.insert(id, resource.with("Properties", properties));
     }
     if forced {
         parameters.insert(
@@ -107,7 +129,10 @@ pub fn add_attachments(
         timeout: 300,
         log_retention_days: 365,
         policies: attach_policies(&declared),
-        package_path: attach_path,
+        managed_policy_arns: Vec::new(),
+        environment: Default::default(),
+        logging: Vec::new(),
+        package_path: Some(package_path.to_owned()),
         asynchronous: false,
         skips: vec![
             TRIGGER_SKIPS[0],
@@ -122,6 +147,32 @@ pub fn add_attachments(
         ],
     }
     .add_to(resources);
+}
+
+/// Without the [`ATTACH_BINARY`] among `bins`, each `existing = true` gets a
+/// diagnostic, which the macro reports at that token, saying what to add
+/// (and no template is written meanwhile).
+pub fn missing_attach_binary(manifest: &mut Manifest, bins: &[Bin]) {
+    if bins.iter().any(|bin| bin.name == ATTACH_BINARY) {
+        return;
+    }
+    let message = format!(
+        "`existing = true` needs the package's binary `{ATTACH_BINARY}`, the custom resource that attaches the function to the pool: add `{ATTACH_BINARY} = \"{}.{}\"` under [dependencies] in Cargo.toml, and the file src/bin/{ATTACH_BINARY}.rs containing `fn main() {{ {}::run() }}`",
+        env!("CARGO_PKG_VERSION_MAJOR"),
+        env!("CARGO_PKG_VERSION_MINOR"),
+        ATTACH_BINARY.replace('-', "_"),
+    );
+    for function in &mut manifest.functions {
+        for (index, declared) in function.declarations.iter().enumerate() {
+            if declared.existing {
+                function.diagnostics.push(Diagnostic {
+                    declaration: index,
+                    at: Part::Existing,
+                    message: message.clone(),
+                });
+            }
+        }
+    }
 }
 
 /// Least privilege: the pools concerned (every pool, to list them, when one
@@ -149,10 +200,31 @@ fn attach_policies(declared: &[(&Function, &Declared)]) -> Vec<Node> {
             push_unique(&mut keys, kms_key(key));
         }
     }
-    let mut statements = vec![statement(
-        vec!["cognito-idp:DescribeUserPool", "cognito-idp:UpdateUserPool"].into(),
-        pools.into(),
-    )];
+    let mut statements = vec![
+        statement(
+            vec!["cognito-idp:DescribeUserPool", "cognito-idp:UpdateUserPool"].into(),
+            pools.into(),
+        ),
+        // UpdateUserPool hands a pool's SMS role (SmsConfiguration's
+        // SnsCallerArn) back to Cognito, which takes iam:PassRole on it. Which
+        // role is known only once the pool is read; it is in the pool's
+        // account, which is this one (a pool cannot be updated across accounts).
+        Map::new()
+            .with("Effect", "Allow")
+            .with("Action", "iam:PassRole")
+            .with(
+                "Resource",
+                sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*"),
+            )
+            .with(
+                "Condition",
+                Map::new().with(
+                    "StringEquals",
+                    Map::new().with("iam:PassedToService", "cognito-idp.amazonaws.com"),
+                ),
+            )
+            .into(),
+    ];
     if by_name {
         // ListUserPools has no resource to scope it to.
         statements.push(statement("cognito-idp:ListUserPools".into(), "*".into()));
@@ -168,6 +240,17 @@ fn attach_policies(declared: &[(&Function, &Declared)]) -> Vec<Node> {
     vec![policy("attach-triggers", statements)]
 }
 
+/// The pool a reference names, as far as the template can tell: the ARN and
+/// the ID of a pool are one pool. A name is resolved only at deploy time, so
+/// a name and the ID of one pool are two chains; should they race, the
+/// handler's check after writing fails the attachment whose write was undone.
+fn pool_key(pool: &str) -> &str {
+    match pool_reference(pool) {
+        PoolReference::Arn { id } | PoolReference::Id(id) => id,
+        PoolReference::Name(name) => name,
+    }
+}
+
 fn pool_arn(id: &str) -> Node {
     sub(&format!(
         "arn:${{AWS::Partition}}:cognito-idp:${{AWS::Region}}:${{AWS::AccountId}}:userpool/{id}"
@@ -177,5 +260,100 @@ fn pool_arn(id: &str) -> Node {
 fn push_unique(list: &mut Vec<Node>, node: Node) {
     if !list.contains(&node) {
         list.push(node);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A manifest of `(binary, pool)` existing-pool declarations, one
+    /// PostConfirmation each.
+    fn manifest(declarations: &[(&str, &str)]) -> Manifest {
+        let location = json!({"file": "src/main.rs", "line": 1, "column": 1});
+        let mut functions: BTreeMap<&str, Vec<serde_json::Value>> = BTreeMap::new();
+        for (bin, pool) in declarations {
+            functions.entry(bin).or_default().push(json!({
+                "location": location, "pool": pool, "trigger": "PostConfirmation", "existing": true
+            }));
+        }
+        let functions: Vec<_> = functions
+            .into_iter()
+            .map(|(bin, declarations)| {
+                json!({"bin": bin, "name": bin, "location": location, "declarations": declarations})
+            })
+            .collect();
+        serde_json::from_value(json!({"package": "p", "functions": functions})).unwrap()
+    }
+
+    fn depends_on(resources: &Map, id: &str) -> Option<Node> {
+        match resources.get(id) {
+            Some(Node::Map(resource)) => resource.get("DependsOn").cloned(),
+            other => panic!("{id} is {other:?}"),
+        }
+    }
+
+    #[test]
+    fn attachments_of_one_pool_form_a_chain_in_logical_id_order() {
+        let arn = "arn:aws:cognito-idp:eu-west-1:111111111111:userpool/eu-west-1_AbC123";
+        let manifest = manifest(&[
+            ("zeta", "legacy"),
+            ("alpha", "legacy"),
+            ("mid", "legacy"),
+            ("mid", "other"),
+            ("by_id", "eu-west-1_AbC123"),
+            ("by_arn", arn),
+        ]);
+        let mut resources = Map::new();
+        add_attachments(&mut resources, &mut Map::new(), &manifest, "..");
+        let on = |id: &str| depends_on(&resources, id);
+        assert_eq!(on("AlphaAttachmentCognitoUserPoolLegacy"), None);
+        assert_eq!(
+            on("MidAttachmentCognitoUserPoolLegacy"),
+            Some("AlphaAttachmentCognitoUserPoolLegacy".into())
+        );
+        assert_eq!(
+            on("ZetaAttachmentCognitoUserPoolLegacy"),
+            Some("MidAttachmentCognitoUserPoolLegacy".into())
+        );
+        // Another pool's attachments run alongside.
+        assert_eq!(on("MidAttachmentCognitoUserPoolOther"), None);
+        // The ARN and the ID of one pool are one pool.
+        let by_arn = format!("ByArnAttachment{}", pool_logical_id(arn));
+        assert_eq!(on(&by_arn), None);
+        assert_eq!(
+            on("ByIdAttachmentCognitoUserPoolEuwest1AbC123"),
+            Some(by_arn.into())
+        );
+    }
+
+    #[test]
+    fn the_attach_role_may_pass_only_roles_of_its_account_only_to_cognito() {
+        let mut resources = Map::new();
+        add_attachments(
+            &mut resources,
+            &mut Map::new(),
+            &manifest(&[("users", "legacy")]),
+            "..",
+        );
+        let role = serde_json::to_value(resources.get("CognitoTriggerAttachRole")).unwrap();
+        let statements = role["Properties"]["Policies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|p| p["PolicyDocument"]["Statement"].as_array().unwrap().clone());
+        let pass_role: Vec<_> = statements
+            .filter(|s| s["Action"] == "iam:PassRole")
+            .collect();
+        assert_eq!(
+            pass_role,
+            [json!({
+                "Effect": "Allow",
+                "Action": "iam:PassRole",
+                "Resource": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*"},
+                "Condition": {"StringEquals": {"iam:PassedToService": "cognito-idp.amazonaws.com"}}
+            })]
+        );
     }
 }

@@ -5,16 +5,63 @@
 //! problem with Cognito triggers in the Serverless Framework and the CDK.
 
 use super::node::{Map, Node};
+use super::problem::{On, Problem, YamlPositions};
 use std::collections::BTreeMap;
 
 /// A dependency of one resource on another, with where it is written.
 struct Edge {
     target: String,
-    /// The property path inside the source resource, as `Properties.X.Y`.
-    at: String,
+    /// The property path inside the source resource: `Properties`, `X`, `[0]`.
+    at: Vec<String>,
 }
 
-pub fn check(template: &Map, overrides_file: Option<&str>) -> Vec<String> {
+impl Edge {
+    /// `Properties.X[0].Y`, as messages show it.
+    fn shown(&self) -> String {
+        let mut shown = String::new();
+        for segment in &self.at {
+            if !shown.is_empty() && !segment.starts_with('[') {
+                shown.push('.');
+            }
+            shown.push_str(segment);
+        }
+        shown
+    }
+}
+
+/// The overrides file, to report a reference written there at its line.
+pub struct Overrides<'a> {
+    pub file: &'a str,
+    pub positions: &'a YamlPositions<'a>,
+}
+
+impl Overrides<'_> {
+    /// A problem at `path` in the overrides file if it was written there,
+    /// else in the template as a whole.
+    pub fn problem(overrides: Option<&Self>, path: Vec<String>, message: String) -> Problem {
+        if let Some(overrides) = overrides
+            && let (Some(at), true) = overrides.positions.find(&path, On::Value)
+        {
+            return Problem {
+                at: Some(at),
+                ..Problem::new(overrides.file, path, message)
+            };
+        }
+        Problem::in_template(path, message)
+    }
+
+    fn has(overrides: Option<&Self>, path: &[String]) -> bool {
+        overrides.is_some_and(|o| o.positions.find(path, On::Value).1)
+    }
+}
+
+fn resource_path(id: &str, edge: &Edge) -> Vec<String> {
+    let mut path = vec!["Resources".to_owned(), id.to_owned()];
+    path.extend(edge.at.iter().cloned());
+    path
+}
+
+pub fn check(template: &Map, overrides: Option<&Overrides>) -> Vec<Problem> {
     let empty = Map::new();
     let resources = match template.get("Resources") {
         Some(Node::Map(resources)) => resources,
@@ -28,61 +75,62 @@ pub fn check(template: &Map, overrides_file: Option<&str>) -> Vec<String> {
     let mut graph: BTreeMap<&str, Vec<Edge>> = BTreeMap::new();
     for (id, resource) in resources.iter() {
         let mut edges = Vec::new();
-        collect(resource, &mut String::new(), &mut edges);
+        collect(resource, &mut Vec::new(), &mut edges);
         edges.retain(|edge| {
             if resources.get(&edge.target).is_some() {
                 return true;
             }
             if !parameters.contains(&edge.target.as_str()) && !edge.target.starts_with("AWS::") {
-                let place = overrides_file.map_or(String::new(), |file| {
-                    format!(": declare it in {file}, or correct the name")
+                let place = overrides.map_or(String::new(), |o| {
+                    format!(": declare it in {}, or correct the name", o.file)
                 });
-                errors.push(format!(
-                    "template: Resources.{id}.{} refers to `{}`, which the template does not define{place}",
-                    edge.at, edge.target
+                errors.push(Overrides::problem(
+                    overrides,
+                    resource_path(id, edge),
+                    format!(
+                        "refers to `{}`, which the template does not define{place}",
+                        edge.target
+                    ),
                 ));
             }
             false
         });
         graph.insert(id, edges);
     }
-    errors.extend(cycles(&graph, resources));
+    errors.extend(cycles(&graph, resources, overrides));
     errors
 }
 
 /// Walks `node`, collecting what it refers to. `path` is where `node` is.
-fn collect(node: &Node, path: &mut String, edges: &mut Vec<Edge>) {
+fn collect(node: &Node, path: &mut Vec<String>, edges: &mut Vec<Edge>) {
     match node {
         Node::Map(map) => {
             for (key, value) in map.iter() {
                 let targets = references(key, value);
                 if !targets.is_empty() {
-                    let at = path.trim_start_matches('.').to_owned();
+                    let at = if path.is_empty() {
+                        vec![key.to_owned()]
+                    } else {
+                        path.clone()
+                    };
                     edges.extend(targets.into_iter().map(|target| Edge {
                         target,
-                        at: if at.is_empty() {
-                            key.to_owned()
-                        } else {
-                            at.clone()
-                        },
+                        at: at.clone(),
                     }));
                     if key != "Fn::Sub" {
                         continue;
                     }
                 }
-                let length = path.len();
-                path.push('.');
-                path.push_str(key);
+                path.push(key.to_owned());
                 collect(value, path, edges);
-                path.truncate(length);
+                path.pop();
             }
         }
         Node::List(items) => {
             for (index, item) in items.iter().enumerate() {
-                let length = path.len();
-                path.push_str(&format!("[{index}]"));
+                path.push(format!("[{index}]"));
                 collect(item, path, edges);
-                path.truncate(length);
+                path.pop();
             }
         }
         _ => {}
@@ -143,7 +191,11 @@ fn sub_references(text: &str, variables: &[&str]) -> Vec<String> {
 }
 
 /// Every cycle once, as a message that shows the chain and how to break it.
-fn cycles(graph: &BTreeMap<&str, Vec<Edge>>, resources: &Map) -> Vec<String> {
+fn cycles(
+    graph: &BTreeMap<&str, Vec<Edge>>,
+    resources: &Map,
+    overrides: Option<&Overrides>,
+) -> Vec<Problem> {
     #[derive(Clone, Copy, PartialEq)]
     enum State {
         New,
@@ -182,7 +234,21 @@ fn cycles(graph: &BTreeMap<&str, Vec<Edge>>, resources: &Map) -> Vec<String> {
                         .iter()
                         .map(|(n, i)| (*n, &graph[*n][i - 1]))
                         .collect();
-                    messages.push(cycle_message(&chain, resources));
+                    // Shown at the step written in the overrides file, if
+                    // one is: that is where the user can break the cycle.
+                    let paths: Vec<Vec<String>> = chain
+                        .iter()
+                        .map(|(id, edge)| resource_path(id, edge))
+                        .collect();
+                    let at = paths
+                        .iter()
+                        .find(|path| Overrides::has(overrides, path))
+                        .unwrap_or(&paths[0]);
+                    messages.push(Overrides::problem(
+                        overrides,
+                        at.clone(),
+                        cycle_message(&chain, resources),
+                    ));
                 }
                 State::Done => {}
             }
@@ -194,7 +260,7 @@ fn cycles(graph: &BTreeMap<&str, Vec<Edge>>, resources: &Map) -> Vec<String> {
 fn cycle_message(chain: &[(&str, &Edge)], resources: &Map) -> String {
     let steps: Vec<String> = chain
         .iter()
-        .map(|(id, edge)| format!("{id} needs {} ({id}.{})", edge.target, edge.at))
+        .map(|(id, edge)| format!("{id} needs {} ({id}.{})", edge.target, edge.shown()))
         .collect();
     let type_of = |id: &str| match resources.get(id) {
         Some(Node::Map(resource)) => match resource.get("Type") {
@@ -211,10 +277,7 @@ fn cycle_message(chain: &[(&str, &Edge)], resources: &Map) -> String {
     } else {
         "remove one of these references"
     };
-    format!(
-        "template: circular dependency: {}. {advice}",
-        steps.join(", ")
-    )
+    format!("circular dependency: {}. {advice}", steps.join(", "))
 }
 
 #[cfg(test)]
@@ -248,10 +311,13 @@ Resources:
 "#,
         )
         .unwrap();
-        let errors = check(&template, None);
+        let errors: Vec<String> = check(&template, None)
+            .iter()
+            .map(Problem::one_line)
+            .collect();
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert!(
-            errors[0].starts_with("template: circular dependency: Fn needs Pool (Fn.Properties.Environment.Variables.POOL), Pool needs Fn (Pool.Properties.LambdaConfig.PreSignUp). A trigger function must not depend on the pool it triggers"),
+            errors[0].starts_with("template: Resources.Fn.Properties.Environment.Variables.POOL: circular dependency: Fn needs Pool (Fn.Properties.Environment.Variables.POOL), Pool needs Fn (Pool.Properties.LambdaConfig.PreSignUp). A trigger function must not depend on the pool it triggers"),
             "{errors:?}"
         );
     }
@@ -262,12 +328,21 @@ Resources:
             "Parameters:\n  Stage: {Type: String}\nResources:\n  A:\n    Type: T\n    DependsOn: Missing\n    Properties:\n      X: !Ref Stage\n      Y: !Sub [\"${V}-${AWS::Region}\", {V: 1}]\n      Z: !GetAtt kmsKey.Arn\n",
         )
         .unwrap();
-        let errors = check(&template, Some("overrides.yaml"));
+        let text = "Resources:\n  A:\n    Properties:\n      Z: !GetAtt kmsKey.Arn\n";
+        let positions = YamlPositions::new(text);
+        let overrides = Overrides {
+            file: "overrides.yaml",
+            positions: &positions,
+        };
+        let errors: Vec<String> = check(&template, Some(&overrides))
+            .iter()
+            .map(Problem::one_line)
+            .collect();
         assert_eq!(
             errors,
             [
-                "template: Resources.A.DependsOn refers to `Missing`, which the template does not define: declare it in overrides.yaml, or correct the name",
-                "template: Resources.A.Properties.Z refers to `kmsKey`, which the template does not define: declare it in overrides.yaml, or correct the name",
+                "template: Resources.A.DependsOn: refers to `Missing`, which the template does not define: declare it in overrides.yaml, or correct the name",
+                "overrides.yaml:4:10: Resources.A.Properties.Z: refers to `kmsKey`, which the template does not define: declare it in overrides.yaml, or correct the name",
             ]
         );
     }

@@ -3,6 +3,7 @@
 //! group and, for asynchronous functions, a dead-letter queue.
 
 use super::node::{Map, Node, get_att, reference};
+use std::collections::BTreeMap;
 
 pub struct Lambda<'a> {
     /// The logical IDs' prefix: `<base>LambdaFunction`, `<base>Role`, ...
@@ -16,6 +17,13 @@ pub struct Lambda<'a> {
     pub log_retention_days: u32,
     /// The role's policies besides writing its logs.
     pub policies: Vec<Node>,
+    /// AWS managed or customer managed policies the role also gets.
+    pub managed_policy_arns: Vec<String>,
+    /// `Environment.Variables`.
+    pub environment: BTreeMap<String, String>,
+    /// `LoggingConfig` besides its log group: `LogFormat`,
+    /// `ApplicationLogLevel`, `SystemLogLevel`, each if set.
+    pub logging: Vec<(&'static str, String)>,
     /// The package that builds `bin`, relative to the template, for `sam build`.
     pub package_path: Option<String>,
     /// Invoked asynchronously: failed events go to a dead-letter queue.
@@ -24,14 +32,42 @@ pub struct Lambda<'a> {
     pub skips: Vec<(&'static str, &'static str)>,
 }
 
-impl Lambda<'_> {
-    pub fn function_id(&self) -> String {
-        format!("{}LambdaFunction", self.base)
+/// The logical IDs of a function's resources, all made from its base.
+pub struct LogicalIds {
+    pub function: String,
+    pub role: String,
+    pub log_group: String,
+    /// Only asynchronous functions have one.
+    pub queue: String,
+}
+
+impl LogicalIds {
+    pub fn new(base: &str) -> Self {
+        Self {
+            function: format!("{base}LambdaFunction"),
+            role: format!("{base}Role"),
+            log_group: format!("{base}LogGroup"),
+            queue: format!("{base}DeadLetterQueue"),
+        }
     }
 
+    /// The longest of them, which a limit on logical IDs concerns.
+    pub fn longest(&self) -> &str {
+        [&self.function, &self.role, &self.log_group, &self.queue]
+            .into_iter()
+            .max_by_key(|id| id.len())
+            .expect("four IDs")
+    }
+}
+
+impl Lambda<'_> {
     pub fn add_to(mut self, resources: &mut Map) {
-        let role = format!("{}Role", self.base);
-        let log_group = format!("{}LogGroup", self.base);
+        let LogicalIds {
+            function,
+            role,
+            log_group,
+            queue,
+        } = LogicalIds::new(&self.base);
         let mut policies = vec![policy(
             "write-logs",
             vec![statement(
@@ -49,13 +85,20 @@ impl Lambda<'_> {
             .with("Timeout", self.timeout)
             // cargo-lambda's output, relative to target/cognito/<package>/.
             .with("Code", format!("../../lambda/{}/", self.bin))
-            .with("Role", get_att(&role, "Arn"))
-            .with(
-                "LoggingConfig",
-                Map::new().with("LogGroup", reference(&log_group)),
-            );
+            .with("Role", get_att(&role, "Arn"));
+        if !self.environment.is_empty() {
+            let mut variables = Map::new();
+            for (name, value) in &self.environment {
+                variables.insert(name.as_str(), value.as_str());
+            }
+            properties.insert("Environment", Map::new().with("Variables", variables));
+        }
+        let mut logging = Map::new().with("LogGroup", reference(&log_group));
+        for (key, value) in &self.logging {
+            logging.insert(*key, value.as_str());
+        }
+        properties.insert("LoggingConfig", logging);
         if self.asynchronous {
-            let queue = format!("{}DeadLetterQueue", self.base);
             policies.push(policy(
                 "send-dead-letters",
                 vec![statement("sqs:SendMessage".into(), get_att(&queue, "Arn"))],
@@ -99,7 +142,12 @@ impl Lambda<'_> {
                             )],
                         ),
                     )
-                    .with("Policies", policies),
+                    .with("Policies", policies)
+                    .with_some(
+                        "ManagedPolicyArns",
+                        (!self.managed_policy_arns.is_empty())
+                            .then(|| Node::from(self.managed_policy_arns.clone())),
+                    ),
             ),
         );
         resources.insert(
@@ -125,7 +173,7 @@ impl Lambda<'_> {
         }
         metadata.insert("checkov", checkov_skips(&self.skips));
         resources.insert(
-            self.function_id(),
+            function,
             Map::new()
                 .with("Type", "AWS::Lambda::Function")
                 .with("Metadata", metadata)

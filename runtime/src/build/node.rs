@@ -40,6 +40,14 @@ impl Map {
         self
     }
 
+    /// [`Map::with`] when `value` is `Some`.
+    pub fn with_some(mut self, key: impl Into<String>, value: Option<impl Into<Node>>) -> Self {
+        if let Some(value) = value {
+            self.insert(key, value);
+        }
+        self
+    }
+
     pub fn get(&self, key: &str) -> Option<&Node> {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }

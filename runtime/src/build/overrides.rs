@@ -5,6 +5,7 @@
 //! silently (a second place to set it would be a second truth).
 
 use super::node::{Map, Node};
+use super::problem::Problem;
 use super::template::Protected;
 use cognito_trigger_core::suggest::did_you_mean;
 
@@ -26,7 +27,7 @@ pub fn merge(
     overrides: Map,
     protected: &[Protected],
     file: &str,
-) -> Result<(), Vec<String>> {
+) -> Result<(), Vec<Problem>> {
     let mut merger = Merger {
         protected,
         file,
@@ -38,10 +39,11 @@ pub fn merge(
                 Some(close) => format!("did you mean `{close}`?"),
                 None => format!("a template has {}", SECTIONS.join(", ")),
             };
-            merger.error(
-                &[section.as_str()],
+            merger.errors.push(Problem::on_key(
+                file,
+                vec![section],
                 format!("unknown template section: {hint}"),
-            );
+            ));
             continue;
         }
         if section == "Resources" {
@@ -66,13 +68,13 @@ pub fn merge(
 struct Merger<'a> {
     protected: &'a [Protected],
     file: &'a str,
-    errors: Vec<String>,
+    errors: Vec<Problem>,
 }
 
 impl Merger<'_> {
     fn error(&mut self, path: &[&str], message: impl std::fmt::Display) {
-        self.errors
-            .push(format!("{}: {}: {message}", self.file, path.join(".")));
+        let path = path.iter().map(|p| p.to_string()).collect();
+        self.errors.push(Problem::new(self.file, path, message));
     }
 
     fn resources(&mut self, resources: &mut Map, value: Node) {
@@ -210,7 +212,8 @@ mod tests {
             from_yaml(overrides).unwrap(),
             &protected,
             "o.yaml",
-        )?;
+        )
+        .map_err(|errors| errors.iter().map(Problem::one_line).collect::<Vec<_>>())?;
         Ok(template)
     }
 

@@ -3,6 +3,8 @@
 //! never silently ignored. The keys are documented in the `build` module.
 
 use super::cargo::METADATA_KEY;
+use super::node::{Map, Node};
+use super::problem::{CARGO_TOML, Problem};
 use cognito_trigger_core::suggest::did_you_mean;
 use std::collections::BTreeMap;
 
@@ -22,19 +24,50 @@ pub struct FunctionSettings {
     pub memory_size: Option<u32>,
     pub timeout: Option<u32>,
     pub log_retention_days: Option<u32>,
+    /// `Environment.Variables`, by name.
+    pub environment: BTreeMap<String, String>,
+    /// IAM statements the role gets besides writing its logs, as written.
+    pub policy_statements: Vec<Node>,
+    pub managed_policy_arns: Vec<String>,
+    /// `LoggingConfig`: `LogFormat`, `ApplicationLogLevel`, `SystemLogLevel`.
+    pub log_format: Option<String>,
+    pub application_log_level: Option<String>,
+    pub system_log_level: Option<String>,
 }
 
 impl FunctionSettings {
-    /// These settings, with `defaults` where they say nothing.
+    /// These settings, with `defaults` where they say nothing; the package's
+    /// environment variables, policy statements and managed policies apply
+    /// to every function, a function's own added (a variable of the same
+    /// name replaces the package's).
     pub fn or(&self, defaults: &FunctionSettings) -> FunctionSettings {
+        let mut environment = defaults.environment.clone();
+        environment.extend(self.environment.clone());
+        let mut policy_statements = defaults.policy_statements.clone();
+        policy_statements.extend(self.policy_statements.iter().cloned());
+        let mut managed_policy_arns = defaults.managed_policy_arns.clone();
+        for arn in &self.managed_policy_arns {
+            if !managed_policy_arns.contains(arn) {
+                managed_policy_arns.push(arn.clone());
+            }
+        }
+        let either = |own: &Option<String>, default: &Option<String>| {
+            own.clone().or_else(|| default.clone())
+        };
         FunctionSettings {
-            architecture: self
-                .architecture
-                .clone()
-                .or_else(|| defaults.architecture.clone()),
+            architecture: either(&self.architecture, &defaults.architecture),
             memory_size: self.memory_size.or(defaults.memory_size),
             timeout: self.timeout.or(defaults.timeout),
             log_retention_days: self.log_retention_days.or(defaults.log_retention_days),
+            environment,
+            policy_statements,
+            managed_policy_arns,
+            log_format: either(&self.log_format, &defaults.log_format),
+            application_log_level: either(
+                &self.application_log_level,
+                &defaults.application_log_level,
+            ),
+            system_log_level: either(&self.system_log_level, &defaults.system_log_level),
         }
     }
 }
@@ -81,20 +114,63 @@ const AUTH_FLOWS: [&str; 6] = [
     "ALLOW_REFRESH_TOKEN_AUTH",
     "ALLOW_USER_AUTH",
 ];
-const FUNCTION_KEYS: [&str; 4] = [
+const FUNCTION_KEYS: [&str; 10] = [
     "architecture",
     "memory_size",
     "timeout",
     "log_retention_days",
+    "environment",
+    "policy_statements",
+    "managed_policy_arns",
+    "log_format",
+    "application_log_level",
+    "system_log_level",
+];
+/// Lambda's `LoggingConfig` values.
+const LOG_FORMATS: [&str; 2] = ["Text", "JSON"];
+const APPLICATION_LOG_LEVELS: [&str; 6] = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
+const SYSTEM_LOG_LEVELS: [&str; 3] = ["DEBUG", "INFO", "WARN"];
+/// The environment variables Lambda sets itself and refuses in a function's
+/// configuration (Lambda developer guide, "Defined runtime environment
+/// variables").
+const RESERVED_VARIABLES: [&str; 18] = [
+    "_HANDLER",
+    "_X_AMZN_TRACE_ID",
+    "AWS_DEFAULT_REGION",
+    "AWS_REGION",
+    "AWS_EXECUTION_ENV",
+    "AWS_LAMBDA_FUNCTION_NAME",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+    "AWS_LAMBDA_FUNCTION_VERSION",
+    "AWS_LAMBDA_INITIALIZATION_TYPE",
+    "AWS_LAMBDA_LOG_GROUP_NAME",
+    "AWS_LAMBDA_LOG_STREAM_NAME",
+    "AWS_ACCESS_KEY",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_LAMBDA_RUNTIME_API",
+    "LAMBDA_TASK_ROOT",
+    "LAMBDA_RUNTIME_DIR",
+];
+/// The keys of an IAM policy statement.
+const STATEMENT_KEYS: [&str; 7] = [
+    "Sid",
+    "Effect",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
 ];
 
 /// Reads and checks the metadata table: the settings it could read, and every
 /// mistake (the build goes on to find the others before it fails).
-pub fn read(metadata: Option<&toml::Table>) -> (Settings, Vec<String>) {
+pub fn read(metadata: Option<&toml::Table>) -> (Settings, Vec<Problem>) {
     let mut errors = Vec::new();
     let settings = match metadata {
         Some(table) => Reader {
-            path: format!("package.metadata.{METADATA_KEY}"),
+            path: metadata_path(&[]),
             table,
             errors: &mut errors,
         }
@@ -104,11 +180,20 @@ pub fn read(metadata: Option<&toml::Table>) -> (Settings, Vec<String>) {
     (settings, errors)
 }
 
-/// One table of the metadata, with the path messages name it by.
+/// The path of `keys` inside the metadata table, from Cargo.toml's root.
+pub fn metadata_path(keys: &[&str]) -> Vec<String> {
+    let mut path: Vec<String> = ["package", "metadata", METADATA_KEY]
+        .map(String::from)
+        .to_vec();
+    path.extend(keys.iter().map(|k| k.to_string()));
+    path
+}
+
+/// One table of the metadata, with its path from Cargo.toml's root.
 struct Reader<'a> {
-    path: String,
+    path: Vec<String>,
     table: &'a toml::Table,
-    errors: &'a mut Vec<String>,
+    errors: &'a mut Vec<Problem>,
 }
 
 impl Reader<'_> {
@@ -149,7 +234,122 @@ impl Reader<'_> {
                     false
                 }
             }),
+            environment: self.environment(),
+            policy_statements: self.policy_statements(),
+            managed_policy_arns: self.managed_policy_arns(),
+            log_format: self.one_of("log_format", &LOG_FORMATS),
+            application_log_level: self.one_of("application_log_level", &APPLICATION_LOG_LEVELS),
+            system_log_level: self.one_of("system_log_level", &SYSTEM_LOG_LEVELS),
         }
+    }
+
+    fn environment(&mut self) -> BTreeMap<String, String> {
+        let mut variables = BTreeMap::new();
+        let Some(value) = self.table.get("environment") else {
+            return variables;
+        };
+        let Some(table) = value.as_table() else {
+            self.error("environment", "expected a table of variables, e.g. `environment = { STAGE = \"prod\" }`");
+            return variables;
+        };
+        for (name, value) in table {
+            let path = self.at(&["environment", name]);
+            // Lambda's rule for a variable's name.
+            let well_formed = name.starts_with(|c: char| c.is_ascii_alphabetic())
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !well_formed {
+                self.errors.push(Problem::on_key(CARGO_TOML, path, format!("`{name}` is not a variable name Lambda accepts: a letter, then letters, digits and `_`")));
+            } else if RESERVED_VARIABLES.contains(&name.as_str()) {
+                self.errors.push(Problem::on_key(CARGO_TOML, path, format!("Lambda sets `{name}` itself and refuses it in a function's environment: choose another name")));
+            } else {
+                match value.as_str() {
+                    Some(text) => {
+                        variables.insert(name.clone(), text.to_owned());
+                    }
+                    None => self.errors.push(Problem::new(
+                        CARGO_TOML,
+                        path,
+                        "expected a string: Lambda's variables are text, so quote the value",
+                    )),
+                }
+            }
+        }
+        variables
+    }
+
+    fn policy_statements(&mut self) -> Vec<Node> {
+        let Some(value) = self.table.get("policy_statements") else {
+            return Vec::new();
+        };
+        let Some(items) = value.as_array() else {
+            self.error("policy_statements", "expected a list of IAM statements, e.g. `[{ Effect = \"Allow\", Action = \"cognito-idp:AdminGetUser\", Resource = \"*\" }]`");
+            return Vec::new();
+        };
+        let mut statements = Vec::new();
+        for (index, item) in items.iter().enumerate() {
+            let index = format!("[{index}]");
+            let path = self.at(&["policy_statements"]);
+            let Some(statement) = item.as_table() else {
+                self.errors.push(Problem::new(CARGO_TOML, path, format!("statement {index} is not a table with Effect, Action and Resource")));
+                continue;
+            };
+            let mut problems = Vec::new();
+            for key in statement.keys() {
+                if !STATEMENT_KEYS.contains(&key.as_str()) {
+                    let hint = match did_you_mean(key, STATEMENT_KEYS) {
+                        Some(close) => format!("did you mean `{close}`?"),
+                        None => format!("expected one of {}", STATEMENT_KEYS.join(", ")),
+                    };
+                    problems.push(format!("unknown key `{key}`: {hint}"));
+                }
+            }
+            match statement.get("Effect").and_then(toml::Value::as_str) {
+                Some("Allow" | "Deny") => {}
+                _ => problems.push("`Effect` must be \"Allow\" or \"Deny\"".to_owned()),
+            }
+            for (key, not_key) in [("Action", "NotAction"), ("Resource", "NotResource")] {
+                let given: Vec<&toml::Value> =
+                    [key, not_key].iter().filter_map(|k| statement.get(*k)).collect();
+                match given[..] {
+                    [value] if strings(value) => {}
+                    [_] => problems.push(format!("`{key}` (or `{not_key}`) must be a string or a list of strings")),
+                    [] => problems.push(format!("`{key}` (or `{not_key}`) is missing")),
+                    _ => problems.push(format!("give `{key}` or `{not_key}`, not both")),
+                }
+            }
+            if statement.get("Condition").is_some_and(|c| !c.is_table()) {
+                problems.push("`Condition` must be a table of operators".to_owned());
+            }
+            if problems.is_empty() {
+                statements.push(node_of(item));
+            }
+            for problem in problems {
+                self.errors.push(Problem::new(CARGO_TOML, path.clone(), format!("statement {index}: {problem}")));
+            }
+        }
+        statements
+    }
+
+    fn managed_policy_arns(&mut self) -> Vec<String> {
+        let Some(value) = self.table.get("managed_policy_arns") else {
+            return Vec::new();
+        };
+        let arns: Option<Vec<&str>> = value
+            .as_array()
+            .and_then(|items| items.iter().map(toml::Value::as_str).collect());
+        let Some(arns) = arns else {
+            self.error("managed_policy_arns", "expected a list of policy ARNs");
+            return Vec::new();
+        };
+        let mut valid = Vec::new();
+        for arn in arns {
+            if is_policy_arn(arn) {
+                valid.push(arn.to_owned());
+            } else {
+                self.error("managed_policy_arns", format!("`{arn}` is not an IAM policy ARN: expected `arn:aws:iam::aws:policy/<name>` or `arn:aws:iam::<account>:policy/<name>`"));
+            }
+        }
+        valid
     }
 
     fn pool(&mut self) -> PoolSettings {
@@ -212,9 +412,15 @@ impl Reader<'_> {
         message
     }
 
+    fn at(&self, keys: &[&str]) -> Vec<String> {
+        let mut path = self.path.clone();
+        path.extend(keys.iter().map(|k| k.to_string()));
+        path
+    }
+
     fn error(&mut self, key: &str, message: impl std::fmt::Display) {
-        self.errors
-            .push(format!("Cargo.toml: {}.{key}: {message}", self.path));
+        let path = self.at(&[key]);
+        self.errors.push(Problem::new(CARGO_TOML, path, message));
     }
 
     fn known_keys(&mut self, known: &[&str]) {
@@ -229,7 +435,9 @@ impl Reader<'_> {
                 Some(close) => format!("did you mean `{close}`?"),
                 None => format!("expected one of {}", known.join(", ")),
             };
-            self.error(&key, format!("unknown key: {hint}"));
+            let path = self.at(&[&key]);
+            self.errors
+                .push(Problem::on_key(CARGO_TOML, path, format!("unknown key: {hint}")));
         }
     }
 
@@ -247,12 +455,16 @@ impl Reader<'_> {
                 Some(table) => read(
                     name,
                     &mut Reader {
-                        path: format!("{}.{key}.{}", self.path, quoted_key(name)),
+                        path: self.at(&[key, name]),
                         table,
                         errors: self.errors,
                     },
                 ),
-                None => self.error(&format!("{key}.{}", quoted_key(name)), "expected a table"),
+                None => {
+                    let path = self.at(&[key, name]);
+                    self.errors
+                        .push(Problem::new(CARGO_TOML, path, "expected a table"));
+                }
             }
         }
     }
@@ -261,7 +473,7 @@ impl Reader<'_> {
         match self.table.get(key) {
             None => {}
             Some(toml::Value::Table(table)) => read(&mut Reader {
-                path: format!("{}.{key}", self.path),
+                path: self.at(&[key]),
                 table,
                 errors: self.errors,
             }),
@@ -378,14 +590,40 @@ impl Reader<'_> {
     }
 }
 
-fn quoted_key(key: &str) -> String {
-    if key
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "_-".contains(c))
-    {
-        key.to_owned()
-    } else {
-        format!("\"{key}\"")
+
+/// Whether `value` is a string or a list of strings, as IAM takes them.
+fn strings(value: &toml::Value) -> bool {
+    value.is_str() || value.as_array().is_some_and(|items| items.iter().all(toml::Value::is_str))
+}
+
+/// `arn:<partition>:iam::<aws or account>:policy/<path and name>`.
+fn is_policy_arn(arn: &str) -> bool {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    matches!(
+        parts[..],
+        ["arn", partition, "iam", "", account, resource]
+            if partition.starts_with("aws")
+                && (account == "aws" || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())))
+                && resource.strip_prefix("policy/").is_some_and(|name| !name.is_empty())
+    )
+}
+
+/// A TOML value as a template node.
+fn node_of(value: &toml::Value) -> Node {
+    match value {
+        toml::Value::String(text) => Node::String(text.clone()),
+        toml::Value::Integer(n) => Node::Number(n.to_string()),
+        toml::Value::Float(n) => Node::Number(n.to_string()),
+        toml::Value::Boolean(b) => Node::Bool(*b),
+        toml::Value::Datetime(d) => Node::String(d.to_string()),
+        toml::Value::Array(items) => Node::List(items.iter().map(node_of).collect()),
+        toml::Value::Table(table) => {
+            let mut map = Map::new();
+            for (key, value) in table {
+                map.insert(key.clone(), node_of(value));
+            }
+            Node::Map(map)
+        }
     }
 }
 
@@ -397,7 +635,7 @@ mod tests {
         let table: toml::Table = toml::from_str(text).unwrap();
         match read(Some(&table)) {
             (settings, errors) if errors.is_empty() => Ok(settings),
-            (_, errors) => Err(errors),
+            (_, errors) => Err(errors.iter().map(Problem::one_line).collect()),
         }
     }
 
@@ -458,5 +696,63 @@ mod tests {
                 "Cargo.toml: package.metadata.cognito-trigger.log_retention_days: CloudWatch Logs keeps logs for one of [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] days",
             ]
         );
+    }
+
+    #[test]
+    fn reads_function_settings_and_merges_them_with_the_package_s() {
+        let settings = settings(
+            r#"
+            environment = { STAGE = "prod", REGION_NAME = "eu" }
+            policy_statements = [{ Effect = "Allow", Action = "ses:SendEmail", Resource = "*" }]
+            log_format = "JSON"
+            [functions.sign_up]
+            environment = { STAGE = "test" }
+            policy_statements = [{ Effect = "Deny", NotAction = ["s3:*"], Resource = ["*"], Condition = { Bool = { "aws:SecureTransport" = "false" } } }]
+            managed_policy_arns = ["arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess", "arn:aws-cn:iam::111111111111:policy/team/mine"]
+            application_log_level = "DEBUG"
+            "#,
+        )
+        .unwrap();
+        let function = settings.functions["sign_up"].or(&settings.defaults);
+        let environment: Vec<(&str, &str)> = function
+            .environment
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(environment, [("REGION_NAME", "eu"), ("STAGE", "test")]);
+        assert_eq!(function.policy_statements.len(), 2);
+        assert_eq!(function.managed_policy_arns.len(), 2);
+        assert_eq!(function.log_format.as_deref(), Some("JSON"));
+        assert_eq!(function.application_log_level.as_deref(), Some("DEBUG"));
+    }
+
+    #[test]
+    fn function_setting_mistakes_name_the_fix() {
+        let errors = settings(
+            r#"
+            environment = { "1ST" = "a", AWS_REGION = "b", COUNT = 3 }
+            policy_statements = [{ Efect = "Allow", Action = "s3:GetObject" }]
+            managed_policy_arns = ["AWSXRayDaemonWriteAccess"]
+            log_format = "json"
+            "#,
+        )
+        .unwrap_err();
+        let expected = [
+            "environment.1ST: `1ST` is not a variable name Lambda accepts",
+            "environment.AWS_REGION: Lambda sets `AWS_REGION` itself",
+            "environment.COUNT: expected a string",
+            "policy_statements: statement [0]: unknown key `Efect`: did you mean `Effect`?",
+            "policy_statements: statement [0]: `Effect` must be \"Allow\" or \"Deny\"",
+            "policy_statements: statement [0]: `Resource` (or `NotResource`) is missing",
+            "managed_policy_arns: `AWSXRayDaemonWriteAccess` is not an IAM policy ARN",
+            "log_format: \"json\" is not allowed: did you mean \"JSON\"?",
+        ];
+        assert_eq!(errors.len(), expected.len(), "{errors:#?}");
+        for wanted in expected {
+            assert!(
+                errors.iter().any(|e| e.contains(wanted)),
+                "{wanted:?} in {errors:#?}"
+            );
+        }
     }
 }

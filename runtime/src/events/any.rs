@@ -2,12 +2,14 @@
 //! triggers. The trigger is told by `request.type` (custom senders), else by
 //! the prefix of `triggerSource` and, for PreTokenGeneration, by `version`.
 
+use super::markers::trigger_markers;
 use super::*;
+use crate::handler::HandlerEvent;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
-/// The variant of [`CognitoEvent`] that `event` belongs to.
+/// The marker of the trigger `event` is for (a variant of [`CognitoEvent`]).
 fn classify(event: &Value) -> Option<&'static str> {
     let request_type = event.pointer("/request/type").and_then(Value::as_str);
     match request_type {
@@ -17,44 +19,49 @@ fn classify(event: &Value) -> Option<&'static str> {
     }
     let source = event.get("triggerSource")?.as_str()?;
     let prefix = source.split_once('_').map_or(source, |(prefix, _)| prefix);
-    Some(match prefix {
-        "PreSignUp" => "PreSignUp",
-        "PostConfirmation" => "PostConfirmation",
-        "PreAuthentication" => "PreAuthentication",
-        "PostAuthentication" => "PostAuthentication",
-        "DefineAuthChallenge" => "DefineAuthChallenge",
-        "CreateAuthChallenge" => "CreateAuthChallenge",
-        "VerifyAuthChallengeResponse" => "VerifyAuthChallengeResponse",
-        "TokenGeneration" => match event.get("version").and_then(Value::as_str) {
+    // PreTokenGeneration's versions share their sources.
+    if prefix == "TokenGeneration" {
+        return Some(match event.get("version").and_then(Value::as_str) {
             Some("2") => "PreTokenGenerationV2",
             Some("3") => "PreTokenGenerationV3",
             _ => "PreTokenGeneration",
-        },
-        "UserMigration" => "UserMigration",
-        "CustomMessage" => "CustomMessage",
-        "CustomSMSSender" => "CustomSmsSender",
-        "CustomEmailSender" => "CustomEmailSender",
-        "InboundFederation" => "InboundFederation",
-        _ => return None,
-    })
+        });
+    }
+    CognitoEvent::marker_of_source(prefix)
 }
 
+/// An enum of the events of the markers listed, each variant named after its
+/// marker. With `: Family`, a family's event type: what a function declared
+/// for `Family` or for any one of its triggers may take.
 macro_rules! event_enum {
     (
         $(#[$meta:meta])*
-        pub enum $name:ident { $( $(#[$variant_meta:meta])* $variant:ident($event:ty), )* }
+        pub enum $name:ident: $family:ident { $( $variant:ident, )* }
+    ) => {
+        event_enum! {
+            $(#[$meta])*
+            pub enum $name { $( $variant, )* }
+        }
+
+        impl HandlerEvent<$family> for $name {}
+        impl HandlerEvent<$family> for CognitoEvent {}
+        $( impl HandlerEvent<$variant> for $name {} )*
+    };
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident { $( $(#[$variant_meta:meta])* $variant:ident, )* }
     ) => {
         $(#[$meta])*
         #[derive(Clone, Debug, PartialEq)]
         pub enum $name {
-            $( $(#[$variant_meta])* $variant($event), )*
+            $( $(#[$variant_meta])* $variant(TriggerEvent<$variant>), )*
         }
 
         impl $name {
             /// The trigger's name, as in `LambdaConfig`.
             pub fn trigger_name(&self) -> &'static str {
                 match self {
-                    $( $name::$variant(_) => <$event>::TRIGGER_NAME, )*
+                    $( $name::$variant(_) => TriggerEvent::<$variant>::TRIGGER_NAME, )*
                 }
             }
         }
@@ -98,8 +105,8 @@ macro_rules! event_enum {
         }
 
         $(
-            impl From<$event> for $name {
-                fn from(event: $event) -> Self {
+            impl From<TriggerEvent<$variant>> for $name {
+                fn from(event: TriggerEvent<$variant>) -> Self {
                     $name::$variant(event)
                 }
             }
@@ -112,43 +119,44 @@ impl<T: Trigger> TriggerEvent<T> {
     pub const TRIGGER_NAME: &'static str = T::NAME;
 }
 
-event_enum! {
-    /// The event of any user pool trigger: one handler for several triggers.
-    pub enum CognitoEvent {
-        PreSignUp(PreSignUpEvent),
-        PostConfirmation(PostConfirmationEvent),
-        PreAuthentication(PreAuthenticationEvent),
-        PostAuthentication(PostAuthenticationEvent),
-        DefineAuthChallenge(DefineAuthChallengeEvent),
-        CreateAuthChallenge(CreateAuthChallengeEvent),
-        VerifyAuthChallengeResponse(VerifyAuthChallengeResponseEvent),
-        /// PreTokenGeneration, event version V1_0.
-        PreTokenGeneration(PreTokenGenerationEvent),
-        /// PreTokenGeneration, event version V2_0.
-        PreTokenGenerationV2(PreTokenGenerationV2Event),
-        /// PreTokenGeneration, event version V3_0.
-        PreTokenGenerationV3(PreTokenGenerationV3Event),
-        UserMigration(UserMigrationEvent),
-        CustomMessage(CustomMessageEvent),
-        CustomSmsSender(CustomSmsSenderEvent),
-        CustomEmailSender(CustomEmailSenderEvent),
-        InboundFederation(InboundFederationEvent),
-    }
+/// [`CognitoEvent`], with a variant per marker of the catalogue.
+macro_rules! cognito_event {
+    ($( $(#[$meta:meta])* $variant:ident, )*) => {
+        event_enum! {
+            /// The event of any user pool trigger: one handler for several triggers.
+            pub enum CognitoEvent { $( $(#[$meta])* $variant, )* }
+        }
+
+        impl CognitoEvent {
+            /// The marker whose `triggerSource` values start with `prefix`.
+            fn marker_of_source(prefix: &str) -> Option<&'static str> {
+                $(
+                    let source = <<$variant as Trigger>::Source>::DOCUMENTED[0].as_str();
+                    if source.split_once('_').is_some_and(|(p, _)| p == prefix) {
+                        return Some(stringify!($variant));
+                    }
+                )*
+                None
+            }
+        }
+    };
 }
+
+trigger_markers!(cognito_event);
 
 event_enum! {
     /// The event of a function declared for both custom senders.
-    pub enum CustomSenderEvent {
-        CustomSmsSender(CustomSmsSenderEvent),
-        CustomEmailSender(CustomEmailSenderEvent),
+    pub enum CustomSenderEvent: CustomSender {
+        CustomSmsSender,
+        CustomEmailSender,
     }
 }
 
 event_enum! {
     /// The event of a function declared for the custom challenge triggers.
-    pub enum AuthChallengeEvent {
-        DefineAuthChallenge(DefineAuthChallengeEvent),
-        CreateAuthChallenge(CreateAuthChallengeEvent),
-        VerifyAuthChallengeResponse(VerifyAuthChallengeResponseEvent),
+    pub enum AuthChallengeEvent: AuthChallenge {
+        DefineAuthChallenge,
+        CreateAuthChallenge,
+        VerifyAuthChallengeResponse,
     }
 }

@@ -4,6 +4,37 @@
 //! `AuthChallenge` and `Cognito` stand for functions declared for several
 //! triggers.
 
+/// Calls `$then!` with the marker of every event of core's trigger
+/// catalogue (`core/src/trigger.rs`), in its order: the runtime's one list of
+/// them, which defines the markers below and the variants of `CognitoEvent`.
+/// `runtime/tests/catalogue.rs` checks that the two lists agree.
+macro_rules! trigger_markers {
+    ($then:ident) => {
+        $then! {
+            PreSignUp,
+            PostConfirmation,
+            PreAuthentication,
+            PostAuthentication,
+            DefineAuthChallenge,
+            CreateAuthChallenge,
+            VerifyAuthChallengeResponse,
+            /// PreTokenGeneration, event version V1_0.
+            PreTokenGeneration,
+            /// PreTokenGeneration, event version V2_0.
+            PreTokenGenerationV2,
+            /// PreTokenGeneration, event version V3_0.
+            PreTokenGenerationV3,
+            UserMigration,
+            CustomMessage,
+            /// CustomSMSSender.
+            CustomSmsSender,
+            CustomEmailSender,
+            InboundFederation,
+        }
+    };
+}
+pub(super) use trigger_markers;
+
 macro_rules! markers {
     ($( $(#[$meta:meta])* $name:ident, )*) => {
         $(
@@ -14,26 +45,9 @@ macro_rules! markers {
     };
 }
 
+trigger_markers!(markers);
+
 markers! {
-    PreSignUp,
-    PostConfirmation,
-    PreAuthentication,
-    PostAuthentication,
-    DefineAuthChallenge,
-    CreateAuthChallenge,
-    VerifyAuthChallengeResponse,
-    /// PreTokenGeneration, event version V1_0.
-    PreTokenGeneration,
-    /// PreTokenGeneration, event version V2_0.
-    PreTokenGenerationV2,
-    /// PreTokenGeneration, event version V3_0.
-    PreTokenGenerationV3,
-    UserMigration,
-    CustomMessage,
-    /// CustomSMSSender.
-    CustomSmsSender,
-    CustomEmailSender,
-    InboundFederation,
     /// A function declared for both custom senders.
     CustomSender,
     /// A function declared for several custom challenge triggers.

@@ -4,7 +4,9 @@
 //! and the trigger's own `request`, `response` and `triggerSource` types from
 //! its [`Trigger`] marker. Each has an alias named after the trigger, such as
 //! [`PreSignUpEvent`]. Unknown keys, explicit `null`s and absent keys survive
-//! a deserialize → serialize round trip (see [`json::Extra`]).
+//! a deserialize → serialize round trip (see [`json::Extra`]). The maps of
+//! strings (user attributes, client metadata, ...) are [`Attributes`]: they
+//! take any JSON value, read it as a string and write it back as it came.
 //!
 //! [`CognitoEvent`] holds any trigger's event; [`CustomSenderEvent`] and
 //! [`AuthChallengeEvent`] hold the events of the triggers that are usually
@@ -13,6 +15,7 @@
 pub mod json;
 
 mod any;
+mod attributes;
 mod authentication;
 mod challenge;
 mod federation;
@@ -24,6 +27,7 @@ mod sign_up;
 mod token;
 
 pub use any::{AuthChallengeEvent, CognitoEvent, CustomSenderEvent};
+pub use attributes::Attributes;
 pub use authentication::*;
 pub use challenge::*;
 pub use federation::*;
@@ -35,11 +39,7 @@ pub use sign_up::*;
 pub use token::*;
 
 use json::{Field, json_object};
-use std::collections::BTreeMap;
 use std::fmt::Debug;
-
-/// User attributes and client metadata: names to string values.
-pub type Attributes = BTreeMap<String, String>;
 
 /// A user pool trigger: what its event carries. Implemented by the marker
 /// types of this module.

@@ -1,17 +1,34 @@
 //! A Lambda function binary run as Lambda runs it: the process polls a
 //! Lambda runtime API, here served on 127.0.0.1, for one event at a time.
 //! Like Lambda, a process that overruns its timeout is killed, and one that
-//! exits is started again for the next invocation.
+//! exits is started again for the next invocation. The timeout counts from
+//! the moment the process takes the event, so a cold start does not count
+//! towards it; the start itself may take Lambda's 10 seconds of init.
+//!
+//! What the process writes on stdout and stderr is its log, as Lambda
+//! collects it; each invocation's part of it, framed by Lambda's `START`,
+//! `END` and `REPORT` lines, is kept for [`LambdaProcess::invocation_log`].
 
 use super::http::{read_request, write_response};
-use std::io::{self, BufReader};
+use std::io::{self, BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
-use std::process::{Child, Command, ExitStatus};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// Lambda's limit on a function's initialization (a cold start).
+const INIT_LIMIT: Duration = Duration::from_secs(10);
+
+/// Request IDs are unique across every process of this test or server.
+static INVOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+/// Marks the lines this harness writes into a process's log (Lambda's
+/// platform lines), which no function writes, so they can be told apart.
+const PLATFORM: u8 = 0;
 
 /// How one invocation ended, as the function reported it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,9 +72,10 @@ pub struct LambdaProcess {
     name: String,
     timeout: Duration,
     env: Vec<(String, String)>,
+    env_clear: bool,
     log: Option<PathBuf>,
     running: Option<Running>,
-    invocations: u64,
+    invocation_log: String,
 }
 
 /// A live process and the runtime API it polls; each process gets its own,
@@ -66,6 +84,28 @@ struct Running {
     child: Child,
     api: Arc<Api>,
     results: Receiver<(String, Outcome)>,
+    log: Log,
+    started: Instant,
+    /// Whether an invocation has run on it: the first one reports its init.
+    warm: bool,
+}
+
+/// The process's log: both its outputs go into one socket, in order, read by
+/// a thread that writes them to the sink and keeps the current invocation's
+/// lines. The platform lines are written into the same socket after the
+/// function's answer, so once the reader sees `REPORT`, every line the
+/// function wrote before answering has been read.
+struct Log {
+    writer: std::os::unix::net::UnixStream,
+    shared: Arc<(Mutex<Capture>, Condvar)>,
+}
+
+#[derive(Default)]
+struct Capture {
+    /// The current invocation's lines, while it runs.
+    lines: Option<String>,
+    /// The request whose `REPORT` line the reader saw last.
+    reported: String,
 }
 
 struct Api {
@@ -86,7 +126,9 @@ struct Event {
     id: String,
     payload: Vec<u8>,
     deadline_ms: u128,
-    taken: bool,
+    /// When the process took it, if it has.
+    taken: Option<Instant>,
+    timeout: Duration,
 }
 
 enum Outcome {
@@ -102,9 +144,10 @@ impl LambdaProcess {
             name: name.into(),
             timeout: Duration::from_secs(5),
             env: Vec::new(),
+            env_clear: false,
             log: None,
             running: None,
-            invocations: 0,
+            invocation_log: String::new(),
         }
     }
 
@@ -119,7 +162,15 @@ impl LambdaProcess {
         self
     }
 
-    /// Appends what the process writes on stdout, its log (CloudWatch's on
+    /// Starts the process with only Lambda's variables and those given with
+    /// [`env`](Self::env), as Lambda does, rather than with this process's
+    /// environment as well.
+    pub fn env_clear(mut self) -> Self {
+        self.env_clear = true;
+        self
+    }
+
+    /// Appends what the process writes on stdout and stderr, its log (CloudWatch's on
     /// Lambda), to the file at `path`, across restarts; by default it goes
     /// to the test's own stdout.
     pub fn log_to(mut self, path: impl Into<PathBuf>) -> Self {
@@ -129,25 +180,28 @@ impl LambdaProcess {
 
     /// Sends `payload` to the function and waits for its answer.
     pub fn invoke(&mut self, payload: &[u8]) -> Result<Invocation, InvokeError> {
-        self.invocations += 1;
-        let id = format!("{}-{:08}", self.name, self.invocations);
+        let id = format!(
+            "{}-{:08}",
+            self.name,
+            INVOCATIONS.fetch_add(1, Ordering::Relaxed) + 1
+        );
         let timeout = self.timeout;
         let running = self.ensure_running().map_err(InvokeError::Start)?;
-        let started = Instant::now();
-        let deadline_ms = (SystemTime::now() + timeout)
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis());
+        running
+            .log
+            .begin(&format!("START RequestId: {id} Version: $LATEST"));
+        let offered = Instant::now();
         running.api.offer(Event {
             id: id.clone(),
             payload: payload.to_vec(),
-            deadline_ms,
-            taken: false,
+            deadline_ms: 0,
+            taken: None,
+            timeout,
         });
-        let failure = loop {
+        let outcome = loop {
             match running.results.recv_timeout(Duration::from_millis(10)) {
                 Ok((answered, outcome)) if answered == id => {
-                    running.api.clear();
-                    return Ok(match outcome {
+                    break Ok(match outcome {
                         Outcome::Response(body) => Invocation::Response(body),
                         Outcome::Error(body) => error_document(&body),
                     });
@@ -156,14 +210,60 @@ impl LambdaProcess {
                 Err(RecvTimeoutError::Disconnected) => unreachable!("the API holds a sender"),
             }
             if let Ok(Some(status)) = running.child.try_wait() {
-                break InvokeError::Exited(status);
+                break Err(InvokeError::Exited(status));
             }
-            if started.elapsed() >= timeout {
-                break InvokeError::Timeout(timeout);
+            match running.api.taken() {
+                Some(taken) if taken.elapsed() >= timeout => {
+                    break Err(InvokeError::Timeout(timeout));
+                }
+                None if offered.elapsed() >= INIT_LIMIT => {
+                    break Err(InvokeError::Timeout(INIT_LIMIT));
+                }
+                _ => {}
             }
         };
-        self.stop();
-        Err(failure)
+        let taken = running.api.taken();
+        running.api.clear();
+        let mut end = String::new();
+        if let Err(error @ InvokeError::Timeout(_)) = &outcome {
+            end.push_str(&format!("{id} {error}\n"));
+        }
+        let duration = taken.map_or(Duration::ZERO, |t| t.elapsed());
+        let ms = duration.as_secs_f64() * 1000.0;
+        end.push_str(&format!(
+            "END RequestId: {id}\nREPORT RequestId: {id}\tDuration: {ms:.2} ms\tBilled Duration: {} ms\tMemory Size: {} MB",
+            ms.ceil(),
+            self.env_value("AWS_LAMBDA_FUNCTION_MEMORY_SIZE").unwrap_or("128")
+        ));
+        let running = self.running.as_mut().expect("invoked");
+        if !running.warm {
+            let init = taken.unwrap_or(offered) - running.started;
+            end.push_str(&format!(
+                "\tInit Duration: {:.2} ms",
+                init.as_secs_f64() * 1000.0
+            ));
+            running.warm = true;
+        }
+        self.invocation_log = running.log.end(&end, &id);
+        if outcome.is_err() {
+            self.stop();
+        }
+        outcome
+    }
+
+    /// What the process logged during the last invocation, between Lambda's
+    /// `START` and `REPORT` lines, which it includes.
+    pub fn invocation_log(&self) -> &str {
+        &self.invocation_log
+    }
+
+    /// The value the process gets for `name` from [`env`](Self::env).
+    fn env_value(&self, name: &str) -> Option<&str> {
+        self.env
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     fn ensure_running(&mut self) -> io::Result<&mut Running> {
@@ -194,24 +294,36 @@ impl LambdaProcess {
         });
         let serving = Arc::clone(&api);
         thread::spawn(move || serving.serve(listener));
+        let sink: Box<dyn Write + Send> = match &self.log {
+            Some(path) => Box::new(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)?,
+            ),
+            None => Box::new(io::stdout()),
+        };
+        let (log, output) = Log::start(sink)?;
         let mut command = self.command(address);
-        if let Some(path) = &self.log {
-            let file = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(path)?;
-            command.stdout(file);
-        }
+        command
+            .stdout(Stdio::from(std::os::fd::OwnedFd::from(output.try_clone()?)))
+            .stderr(Stdio::from(std::os::fd::OwnedFd::from(output)));
         let child = command.spawn()?;
         Ok(Running {
             child,
             api,
             results,
+            log,
+            started: Instant::now(),
+            warm: false,
         })
     }
 
     fn command(&self, address: SocketAddr) -> Command {
         let mut command = Command::new(&self.binary);
+        if self.env_clear {
+            command.env_clear();
+        }
         command
             .env("AWS_LAMBDA_RUNTIME_API", address.to_string())
             .env("AWS_LAMBDA_FUNCTION_NAME", &self.name)
@@ -223,6 +335,7 @@ impl LambdaProcess {
             )
             .env("AWS_LAMBDA_LOG_STREAM_NAME", "local")
             .env("AWS_REGION", "us-east-1")
+            .env("AWS_DEFAULT_REGION", "us-east-1")
             .envs(self.env.iter().map(|(k, v)| (k, v)));
         command
     }
@@ -244,6 +357,73 @@ impl Drop for LambdaProcess {
     }
 }
 
+impl Log {
+    /// The log's reader, writing to `sink`, and the socket end the process
+    /// writes to.
+    fn start(mut sink: Box<dyn Write + Send>) -> io::Result<(Log, std::os::unix::net::UnixStream)> {
+        let (reader, writer) = std::os::unix::net::UnixStream::pair()?;
+        let output = writer.try_clone()?;
+        let shared = Arc::new((Mutex::new(Capture::default()), Condvar::new()));
+        let reading = Arc::clone(&shared);
+        thread::spawn(move || {
+            let mut reader = BufReader::new(reader);
+            let mut line = Vec::new();
+            while reader
+                .read_until(b'\n', &mut line)
+                .is_ok_and(|read| read > 0)
+            {
+                let platform = line.first() == Some(&PLATFORM);
+                let text = String::from_utf8_lossy(if platform { &line[1..] } else { &line });
+                if !platform {
+                    let _ = sink.write_all(&line).and_then(|()| sink.flush());
+                }
+                let (capture, changed) = &*reading;
+                let mut capture = capture.lock().expect("not poisoned");
+                if let Some(lines) = &mut capture.lines {
+                    lines.push_str(&text);
+                }
+                if let Some(id) = platform
+                    .then(|| text.strip_prefix("REPORT RequestId: "))
+                    .flatten()
+                {
+                    capture.reported = id.split('\t').next().unwrap_or_default().to_owned();
+                    changed.notify_all();
+                }
+                line.clear();
+            }
+        });
+        Ok((Log { writer, shared }, output))
+    }
+
+    /// Starts keeping lines, from the invocation's `START` line on.
+    fn begin(&mut self, start: &str) {
+        self.shared.0.lock().expect("not poisoned").lines = Some(String::new());
+        self.platform(start);
+    }
+
+    /// Writes the invocation's last lines, waits for the reader to reach
+    /// them, and returns the invocation's lines.
+    fn end(&mut self, end: &str, id: &str) -> String {
+        self.platform(end);
+        let (capture, changed) = &*self.shared;
+        let capture = capture.lock().expect("not poisoned");
+        // A process that fills the socket without end could keep the reader
+        // from the REPORT line; the invocation's answer does not wait on it.
+        let (mut capture, _) = changed
+            .wait_timeout_while(capture, Duration::from_secs(1), |c| c.reported != id)
+            .expect("not poisoned");
+        capture.lines.take().unwrap_or_default()
+    }
+
+    fn platform(&mut self, text: &str) {
+        for line in text.lines() {
+            let _ = self
+                .writer
+                .write_all(&[&[PLATFORM], line.as_bytes(), b"\n"].concat());
+        }
+    }
+}
+
 fn error_document(body: &[u8]) -> Invocation {
     let document: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
     let field = |name: &str| document[name].as_str().unwrap_or_default().to_owned();
@@ -262,6 +442,12 @@ impl Api {
 
     fn clear(&self) {
         self.pending.lock().expect("not poisoned").event = None;
+    }
+
+    /// When the process took the pending event, if it has.
+    fn taken(&self) -> Option<Instant> {
+        let pending = self.pending.lock().expect("not poisoned");
+        pending.event.as_ref().and_then(|e| e.taken)
     }
 
     fn close(&self) {
@@ -347,8 +533,12 @@ impl Api {
             if pending.closed {
                 return None;
             }
-            if let Some(event) = pending.event.as_mut().filter(|e| !e.taken) {
-                event.taken = true;
+            if let Some(event) = pending.event.as_mut().filter(|e| e.taken.is_none()) {
+                // The timeout runs from here: the time to start does not count.
+                event.taken = Some(Instant::now());
+                event.deadline_ms = (SystemTime::now() + event.timeout)
+                    .duration_since(UNIX_EPOCH)
+                    .map_or(0, |d| d.as_millis());
                 return Some((event.id.clone(), event.payload.clone(), event.deadline_ms));
             }
             pending = self.changed.wait(pending).expect("not poisoned");

@@ -1,6 +1,7 @@
-//! The built custom resource function, run as Lambda runs it (through the
-//! harness's loopback runtime API): it answers CloudFormation at the
-//! response URL, and refuses what is not a custom resource request.
+//! The package's custom resource function (`cognito_trigger_attach::run()`
+//! as its `main`), run as Lambda runs it (through the harness's loopback
+//! runtime API): it answers CloudFormation at the response URL, and refuses
+//! what is not a custom resource request.
 
 use cognito_trigger::testing::http::{read_request, write_response};
 use cognito_trigger::testing::{Invocation, LambdaProcess};
