@@ -85,7 +85,6 @@ pub fn run() {
 }
 
 async fn serve_all() -> Result<(), lambda_runtime::Error> {
-    lambda_runtime::tracing::init_default_subscriber();
     let clients = Clients::from_env().await;
     let clients = &clients;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
@@ -99,8 +98,9 @@ async fn serve(event: LambdaEvent<Value>, clients: &Clients) -> Result<(), lambd
         Ok(request) => request,
         Err(error) => {
             // Without a request there is no URL to answer: let Lambda report it.
-            tracing::error!(%error, "not a CloudFormation custom resource request");
-            return Err(format!("not a CloudFormation custom resource request: {error}").into());
+            let message = format!("not a CloudFormation custom resource request: {error}");
+            eprintln!("{message}");
+            return Err(message.into());
         }
     };
     // Answer before Lambda's deadline, whatever the calls are doing.
@@ -123,7 +123,12 @@ async fn serve(event: LambdaEvent<Value>, clients: &Clients) -> Result<(), lambd
             Value::Null,
         ),
     };
-    tracing::info!(status = ?response.status, reason = %response.reason, "answering CloudFormation");
+    // Plain lines in the function's log: a logging subscriber
+    // (tracing-subscriber) would add a fifth to the binary's size.
+    println!(
+        "answering CloudFormation: {:?} {}",
+        response.status, response.reason
+    );
     respond::send(&request.response_url, &response).await?;
     Ok(())
 }

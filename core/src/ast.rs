@@ -6,13 +6,17 @@ use crate::trigger::{LambdaVersion, Trigger};
 use proc_macro2::Span;
 use serde::{Deserialize, Serialize};
 
+/// A value with the span of the tokens it was read from.
 #[derive(Clone, Debug)]
 pub struct Spanned<T> {
+    /// The value.
     pub value: T,
+    /// Where it was written.
     pub span: Span,
 }
 
 impl<T> Spanned<T> {
+    /// `value`, read at `span`.
     pub fn new(value: T, span: Span) -> Self {
         Self { value, span }
     }
@@ -24,7 +28,10 @@ pub enum KmsKey {
     /// `kms_key_id = "arn:aws:kms:..."`
     Arn(String),
     /// `kms_key_id = get_att("kmsKey", "Arn")`: a key declared in the template.
-    GetAtt { resource: String },
+    GetAtt {
+        /// The logical ID of the key's resource (`"kmsKey"`).
+        resource: String,
+    },
 }
 
 /// What one `#[cognito_trigger(...)]` says, as plain data: a
@@ -32,15 +39,20 @@ pub enum KmsKey {
 /// location) for the build step and the macro to read back.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Values {
+    /// `pool`: the pool's name, or for an existing pool its name, ID or ARN.
     pub pool: String,
+    /// `trigger`.
     pub trigger: Trigger,
+    /// `lambda_version`, when written (see [`Values::version`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lambda_version: Option<LambdaVersion>,
     /// `kms_key_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kms_key: Option<KmsKey>,
+    /// `existing = true`: a pool the stack does not own.
     #[serde(default, skip_serializing_if = "is_false")]
     pub existing: bool,
+    /// `force_deploy = true`: re-apply the trigger to an existing pool on every deploy.
     #[serde(default, skip_serializing_if = "is_false")]
     pub force_deploy: bool,
 }
@@ -60,7 +72,9 @@ impl Values {
 /// A parsed declaration: its values, and where each was written.
 #[derive(Clone, Debug)]
 pub struct Declaration {
+    /// What it says.
     pub values: Values,
+    /// Where each part was written.
     pub spans: Spans,
 }
 
@@ -70,10 +84,16 @@ pub struct Declaration {
 pub struct Spans {
     /// The whole attribute, for errors about something missing.
     pub attribute: Span,
+    /// The `pool` value.
     pub pool: Span,
+    /// The `trigger` value.
     pub trigger: Span,
+    /// The `kms_key_id` value.
     pub kms_key_id: Option<Span>,
+    /// The `lambda_version` value.
     pub lambda_version: Option<Span>,
+    /// The `existing` value.
     pub existing: Option<Span>,
+    /// The `force_deploy` value.
     pub force_deploy: Option<Span>,
 }

@@ -12,6 +12,22 @@
 //!
 //! Parsing reports every mistake it can find into [`Errors`] and returns a
 //! declaration only when `pool` and `trigger` are both usable.
+//!
+//! ```
+//! use cognito_trigger_core::{Errors, Trigger, attr};
+//! use proc_macro2::{Span, TokenStream};
+//!
+//! let mut errors = Errors::new();
+//! let tokens: TokenStream = r#"pool = "MyUserPool", trigger = PreSignUp"#.parse().unwrap();
+//! let declaration = attr::parse_arguments(tokens, Span::call_site(), &mut errors).unwrap();
+//! assert_eq!(declaration.values.pool, "MyUserPool");
+//! assert_eq!(declaration.values.trigger, Trigger::PreSignUp);
+//!
+//! let tokens: TokenStream = r#"pool = "MyUserPool", triger = PreSignUp"#.parse().unwrap();
+//! assert!(attr::parse_arguments(tokens, Span::call_site(), &mut errors).is_none());
+//! let message = errors.iter().next().unwrap().to_string();
+//! assert!(message.contains("trigger"), "{message}");
+//! ```
 
 use crate::ast::{Declaration, KmsKey, Spanned, Spans, Values};
 use crate::errors::Errors;

@@ -13,7 +13,9 @@ use quote::ToTokens;
 
 /// An outer attribute, `#[...]`.
 pub struct Attribute {
+    /// The `#`.
     pub pound: Punct,
+    /// The `[...]`, with what is inside.
     pub brackets: Group,
 }
 
@@ -36,8 +38,12 @@ impl ToTokens for Attribute {
 /// has one (an item without ends at a `;`, which is left out).
 #[derive(Default)]
 pub struct Item {
+    /// The outer attributes, in order.
     pub attributes: Vec<Attribute>,
+    /// What comes between the attributes and the body: visibility,
+    /// keywords, name, signature.
     pub head: Vec<TokenTree>,
+    /// The `{...}` body, if the item has one.
     pub body: Option<Group>,
 }
 

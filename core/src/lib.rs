@@ -12,6 +12,31 @@
 //! - [`package`]: the rules that span several functions.
 //! - [`naming`]: the CloudFormation logical IDs of generated resources, and pool references.
 //! - [`arn`]: user pool IDs and ARNs and KMS key ARNs, with one rule for partitions.
+//!
+//! The build step reads a binary's source as the macro reads its attribute,
+//! and names the resources it generates for it:
+//!
+//! ```
+//! use cognito_trigger_core::{Trigger, naming, scan};
+//!
+//! let source = r#"
+//!     use cognito_trigger::{Error, cognito_trigger, events::PreSignUpEvent};
+//!
+//!     #[cognito_trigger(pool = "My User Pool", trigger = PreSignUp)]
+//!     async fn pre_sign_up(event: PreSignUpEvent) -> Result<PreSignUpEvent, Error> {
+//!         Ok(event)
+//!     }
+//! "#;
+//! let scan = scan::scan_binary("pre_sign_up", "src/bin/pre_sign_up.rs", source).unwrap();
+//! let function = &scan.functions[0];
+//! let declared = &function.declarations[0];
+//! assert_eq!((function.name.as_str(), declared.trigger), ("pre_sign_up", Trigger::PreSignUp));
+//! assert_eq!(declared.location.to_string(), "src/bin/pre_sign_up.rs:4:5");
+//! assert_eq!(naming::pool_logical_id(&declared.pool), "CognitoUserPoolMyUserPool");
+//! assert_eq!(naming::function_logical_id(&function.bin), "PreSignUpLambdaFunction");
+//! ```
+
+#![warn(missing_docs)]
 
 pub mod arn;
 pub mod ast;

@@ -22,8 +22,11 @@ pub fn binary_path(bin: &str) -> String {
     format!("{BINARIES_IN_OUT_DIR}/{bin}.json")
 }
 
+/// What the build step found in a package (or, in each binary's part, in
+/// one binary): its trigger functions and their declarations.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
+    /// The package's name.
     pub package: String,
     /// Sorted by binary, then by line.
     pub functions: Vec<Function>,
@@ -41,9 +44,11 @@ pub struct Function {
     pub bin: String,
     /// The function's identifier.
     pub name: String,
+    /// Where the function item starts (its first attribute).
     pub location: Location,
     /// In source order: the attributes' order on the function.
     pub declarations: Vec<Declared>,
+    /// The problems across functions reported at this function's declarations.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -68,7 +73,9 @@ impl std::fmt::Display for Location {
 /// One `#[cognito_trigger(...)]` as data: its values, and where it is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Declared {
+    /// Where the attribute is.
     pub location: Location,
+    /// What it says.
     #[serde(flatten)]
     pub values: Values,
 }
@@ -88,7 +95,9 @@ impl std::ops::Deref for Declared {
 pub struct Diagnostic {
     /// Index into the function's declarations.
     pub declaration: usize,
+    /// The token of that declaration the message points at.
     pub at: Part,
+    /// The compile error's message.
     pub message: String,
 }
 
@@ -96,20 +105,27 @@ pub struct Diagnostic {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Part {
+    /// The whole attribute.
     Attribute,
+    /// The `pool` value.
     Pool,
+    /// The `trigger` value.
     Trigger,
+    /// The `kms_key_id` value (else the trigger's).
     KmsKeyId,
+    /// The `existing` value (else the pool's).
     Existing,
 }
 
 impl Manifest {
+    /// The manifest as the JSON file the build step writes.
     pub fn to_json(&self) -> String {
         let mut json = serde_json::to_string_pretty(self).expect("a manifest serializes");
         json.push('\n');
         json
     }
 
+    /// A manifest read back from [`Manifest::to_json`]'s form.
     pub fn from_json(json: &str) -> Result<Self, serde_json::Error> {
         serde_json::from_str(json)
     }

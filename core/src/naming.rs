@@ -38,7 +38,10 @@ fn upper_first(word: &str) -> String {
 #[derive(Debug, PartialEq, Eq)]
 pub enum PoolReference<'a> {
     /// `arn:<partition>:cognito-idp:<region>:<account>:userpool/<id>`
-    Arn { id: &'a str },
+    Arn {
+        /// The pool ID, the ARN's last part.
+        id: &'a str,
+    },
     /// `<region>_<suffix>`, e.g. `us-east-1_AbC123`: unambiguous.
     Id(&'a str),
     /// Anything else: a name, which need not be unique in an account.

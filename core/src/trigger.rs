@@ -7,14 +7,19 @@ use std::fmt;
 /// The event version Cognito sends to a trigger (`LambdaVersion` in CloudFormation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum LambdaVersion {
+    /// `V1_0`: the first event of each trigger; the only one of the custom senders.
     V1_0,
+    /// `V2_0`: PreTokenGeneration's event that can change access tokens.
     V2_0,
+    /// `V3_0`: PreTokenGeneration's event for machine-to-machine clients too.
     V3_0,
 }
 
 impl LambdaVersion {
+    /// Every version, oldest first.
     pub const ALL: [LambdaVersion; 3] = [Self::V1_0, Self::V2_0, Self::V3_0];
 
+    /// The name used in `lambda_version = ...` and CloudFormation.
     pub fn name(self) -> &'static str {
         match self {
             Self::V1_0 => "V1_0",
@@ -23,6 +28,7 @@ impl LambdaVersion {
         }
     }
 
+    /// The version [`LambdaVersion::name`] names, if any.
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|v| v.name() == name)
     }
@@ -61,10 +67,14 @@ macro_rules! catalogue {
         /// `core/src/trigger.rs`).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         pub enum Trigger {
-            $( $trigger, )*
+            $(
+                #[doc = concat!("`trigger = ", stringify!($trigger), "`.")]
+                $trigger,
+            )*
         }
 
         impl Trigger {
+            /// Every trigger, in `LambdaConfig`'s order.
             pub const ALL: [Trigger; [$(Trigger::$trigger),*].len()] = [$(Trigger::$trigger),*];
 
             /// The name used in `trigger = ...`, which is also the
@@ -208,14 +218,19 @@ pub enum Entry {
     /// The function's ARN, under the trigger's name.
     Arn,
     /// `{LambdaArn, LambdaVersion}`, under `key` or else the trigger's name.
-    Versioned { key: Option<&'static str> },
+    Versioned {
+        /// The `LambdaConfig` key, when it is not the trigger's name.
+        key: Option<&'static str>,
+    },
 }
 
 /// Triggers usually implemented together: a function declared for several
 /// of one family takes the family's event type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Family {
+    /// `CustomSMSSender` and `CustomEmailSender`.
     CustomSender,
+    /// `DefineAuthChallenge`, `CreateAuthChallenge` and `VerifyAuthChallengeResponse`.
     AuthChallenge,
 }
 
@@ -238,6 +253,7 @@ pub fn event_type(marker: &str) -> String {
 }
 
 impl Trigger {
+    /// The trigger [`Trigger::name`] names, if any.
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|t| t.name() == name)
     }

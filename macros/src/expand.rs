@@ -158,6 +158,8 @@ fn handler_marker(declarations: &[Declaration]) -> &'static str {
 struct HandlerTypes {
     event: Type,
     state: Option<Type>,
+    /// The by-value argument after the event (and the state): the invocation.
+    invocation: Option<Type>,
     output: Type,
 }
 
@@ -197,33 +199,45 @@ impl HandlerTypes {
                 None
             }
         };
-        let state = match inputs.next() {
-            None => None,
-            Some(FnArg::Typed(argument)) => match &*argument.ty {
-                Type::Reference(reference) if reference.mutability.is_none() => {
-                    Some((*reference.elem).clone())
-                }
-                other => {
-                    errors.error(
-                        other.span(),
-                        "the second argument is state built once per cold start, taken by shared reference: `state: &MyState`, where `MyState: cognito_trigger::Setup`",
-                    );
-                    None
-                }
-            },
-            Some(receiver) => {
+        // After the event: `&State` (by reference), then the invocation (by
+        // value), each optional, in that order.
+        let mut state = None;
+        let mut invocation = None;
+        for argument in inputs {
+            let FnArg::Typed(argument) = argument else {
                 errors.error(
-                    receiver.span(),
+                    argument.span(),
                     "a trigger handler is a free function: remove `self`",
                 );
-                None
+                continue;
+            };
+            match &*argument.ty {
+                Type::Reference(reference)
+                    if reference.mutability.is_none() && state.is_none() && invocation.is_none() =>
+                {
+                    state = Some((*reference.elem).clone());
+                }
+                Type::Reference(reference) if reference.mutability.is_some() => errors.error(
+                    reference.span(),
+                    "state built once per cold start is taken by shared reference: `state: &MyState`, where `MyState: cognito_trigger::Setup`",
+                ),
+                // Told apart by name: by value, state would be a mistake, and
+                // its message must say how to take state.
+                Type::Path(path)
+                    if invocation.is_none()
+                        && path.path.segments.last().is_some_and(|s| s.ident == "Invocation") =>
+                {
+                    invocation = Some((*argument.ty).clone());
+                }
+                other if invocation.is_none() && !matches!(other, Type::Reference(_)) => errors.error(
+                    other.span(),
+                    "after the event comes state built once per cold start, taken by shared reference (`state: &MyState`, where `MyState: cognito_trigger::Setup`), then the invocation (`invocation: cognito_trigger::Invocation`)",
+                ),
+                other => errors.error(
+                    other.span(),
+                    "a trigger handler takes the event, then optionally `state: &MyState`, then optionally `invocation: cognito_trigger::Invocation`: remove or reorder this argument",
+                ),
             }
-        };
-        if let Some(extra) = inputs.next() {
-            errors.error(
-                extra.span(),
-                "a trigger handler takes the event and, optionally, `&State`: remove the other arguments",
-            );
         }
         let output = match &sig.output {
             ReturnType::Type(_, output) => Some((**output).clone()),
@@ -240,6 +254,7 @@ impl HandlerTypes {
         Some(HandlerTypes {
             event: event?,
             state,
+            invocation,
             output: output?,
         })
     }
@@ -251,16 +266,23 @@ fn expand(function: &Function, marker: &str, signature: &HandlerTypes) -> TokenS
     let HandlerTypes {
         event,
         state,
+        invocation,
         output,
     } = signature;
     // The handler's own types are the explicit generic arguments, so a
     // mismatch is reported once, at the type the user wrote.
-    let start = match state {
-        None => quote! {
+    let start = match (state, invocation) {
+        (None, None) => quote! {
             ::cognito_trigger::__private::start::<::cognito_trigger::events::#marker, #event, #output, _, _>(#name)
         },
-        Some(state) => quote! {
+        (Some(state), None) => quote! {
             ::cognito_trigger::__private::start_with_setup::<::cognito_trigger::events::#marker, #event, #state, #output, _, _>(#name)
+        },
+        (None, Some(invocation)) => quote! {
+            ::cognito_trigger::__private::start_with_invocation::<::cognito_trigger::events::#marker, #event, #invocation, #output, _, _>(#name)
+        },
+        (Some(state), Some(invocation)) => quote! {
+            ::cognito_trigger::__private::start_with_setup_and_invocation::<::cognito_trigger::events::#marker, #event, #state, #invocation, #output, _, _>(#name)
         },
     };
     quote! {

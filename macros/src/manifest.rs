@@ -13,6 +13,20 @@ use std::path::PathBuf;
 /// scripts: the declaration is checked alone.
 const SKIP_VARIABLE: &str = "COGNITO_TRIGGER_SKIP_MANIFEST";
 
+/// Set by rustdoc in the environment of the rustc that compiles one doctest
+/// alone (`src/librustdoc/doctest.rs`: `compiler.env("UNSTABLE_RUSTDOC_TEST_PATH", path)`,
+/// with `UNSTABLE_RUSTDOC_TEST_LINE`), so that the doctest's paths name the
+/// documented file. A doctest has no build script, hence no manifest, and is
+/// never deployed: no template can miss it, so its declaration is checked
+/// alone, as under [`SKIP_VARIABLE`].
+///
+/// rustdoc sets it only for a doctest compiled alone: since edition 2024 it
+/// first compiles a crate's doctests merged into one crate, without the
+/// variable, where the check fails and rustdoc silently compiles them alone.
+/// The examples that use the attribute are marked `standalone_crate` to skip
+/// that failing attempt.
+const RUSTDOC_TEST_VARIABLE: &str = "UNSTABLE_RUSTDOC_TEST_PATH";
+
 const BUILD_SCRIPT_HELP: &str = "add a build script that writes the deployment template: `build.rs` with `fn main() { cognito_trigger::build::run(); }`, and in Cargo.toml `[build-dependencies] cognito-trigger = { version = \"0.1\", default-features = false, features = [\"build\"] }`";
 
 /// What the expansion needs from the manifest.
@@ -29,7 +43,9 @@ pub fn check(function_name: &str, declarations: &[Declaration], errors: &mut Err
         first_in_binary: true,
         tracking: TokenStream::new(),
     };
-    if std::env::var_os(SKIP_VARIABLE).is_some() {
+    if std::env::var_os(SKIP_VARIABLE).is_some()
+        || std::env::var_os(RUSTDOC_TEST_VARIABLE).is_some()
+    {
         return placement;
     }
     let span = declarations

@@ -5,8 +5,8 @@
 
 use crate::error::{BoxError, INTERNAL_MESSAGE};
 use crate::events::Answer;
-use crate::handler::{HandlerEvent, HandlerOutput};
-use crate::{Error, Setup};
+use crate::handler::{HandlerEvent, HandlerInvocation, HandlerOutput};
+use crate::{Error, Invocation, Setup};
 use bytes::Bytes;
 use lambda_runtime::layers::TracingLayer;
 use lambda_runtime::tower::{Layer, Service};
@@ -30,7 +30,21 @@ where
     Fut: Future<Output = R>,
     R: HandlerOutput<E>,
 {
-    block_on(serve(handler))
+    block_on(serve(move |event, _| handler(event)))
+}
+
+/// Runs `handler`, which also takes the invocation (its deadline).
+pub fn start_with_invocation<T, E, I, R, F, Fut>(handler: F) -> ExitCode
+where
+    E: HandlerEvent<T>,
+    I: HandlerInvocation,
+    F: Fn(E, I) -> Fut + 'static,
+    Fut: Future<Output = R>,
+    R: HandlerOutput<E>,
+{
+    block_on(serve(move |event, invocation| {
+        handler(event, I::from_invocation(invocation))
+    }))
 }
 
 /// Runs `handler` with the state `S`, built once before the first invocation.
@@ -43,16 +57,36 @@ where
     R: HandlerOutput<E>,
 {
     block_on(async move {
-        let state: &'static S = match S::setup().await {
-            // Lives as long as the process, like the state of any Lambda runtime.
-            Ok(state) => Box::leak(Box::new(state)),
-            Err(error) => {
-                tracing::error!(error = %error, "setup failed");
-                return Err(error);
-            }
-        };
-        serve(move |event| handler(event, state)).await
+        let state = set_up::<S>().await?;
+        serve(move |event, _| handler(event, state)).await
     })
+}
+
+/// Runs `handler` with the state `S` and the invocation.
+pub fn start_with_setup_and_invocation<T, E, S, I, R, F, Fut>(handler: F) -> ExitCode
+where
+    E: HandlerEvent<T>,
+    S: Setup,
+    I: HandlerInvocation,
+    F: Fn(E, &'static S, I) -> Fut + 'static,
+    Fut: Future<Output = R>,
+    R: HandlerOutput<E>,
+{
+    block_on(async move {
+        let state = set_up::<S>().await?;
+        serve(move |event, invocation| handler(event, state, I::from_invocation(invocation))).await
+    })
+}
+
+async fn set_up<S: Setup>() -> Result<&'static S, BoxError> {
+    match S::setup().await {
+        // Lives as long as the process, like the state of any Lambda runtime.
+        Ok(state) => Ok(Box::leak(Box::new(state))),
+        Err(error) => {
+            tracing::error!(error = %error, "setup failed");
+            Err(error)
+        }
+    }
 }
 
 fn block_on(serving: impl Future<Output = Result<(), BoxError>>) -> ExitCode {
@@ -79,17 +113,21 @@ fn block_on(serving: impl Future<Output = Result<(), BoxError>>) -> ExitCode {
 async fn serve<E, R, F, Fut>(handler: F) -> Result<(), BoxError>
 where
     E: DeserializeOwned + serde::Serialize + Answer,
-    F: Fn(E) -> Fut + 'static,
+    F: Fn(E, Invocation) -> Fut + 'static,
     Fut: Future<Output = R>,
     R: HandlerOutput<E>,
 {
     let handler = Rc::new(handler);
     let body = Rc::new(RefCell::new(Bytes::new()));
     let event_body = Rc::clone(&body);
-    let service = lambda_runtime::service_fn(move |_: LambdaEvent<()>| {
+    let service = lambda_runtime::service_fn(move |request: LambdaEvent<()>| {
         let handler = Rc::clone(&handler);
         let payload = event_body.take();
-        async move { invoke(&*handler, &payload).await }
+        let invocation = Invocation::from(&request.context);
+        async move {
+            let handler = move |event| handler(event, invocation.clone());
+            invoke(&handler, &payload).await
+        }
     });
     Runtime::new(service)
         .layer(TakeBody(body))

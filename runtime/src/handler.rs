@@ -27,11 +27,30 @@ impl HandlerEvent<Cognito> for CognitoEvent {}
     note = "Cognito expects the whole event back: return the event the handler received, with its `response` set"
 )]
 pub trait HandlerOutput<E> {
+    /// The answer, or the handler's error as this crate's [`Error`].
     fn into_result(self) -> Result<E, Error>;
 }
 
 impl<E, X: Into<Error>> HandlerOutput<E> for Result<E, X> {
     fn into_result(self) -> Result<E, Error> {
         self.map_err(Into::into)
+    }
+}
+
+/// The type of a handler's by-value argument after the event (and `&State`):
+/// only [`Invocation`](crate::Invocation) is one.
+#[diagnostic::on_unimplemented(
+    message = "a handler's argument after the event (and `&State`) is the invocation, not `{Self}`",
+    label = "expected `cognito_trigger::Invocation`",
+    note = "a handler is `async fn f(event: XEvent, state: &S, invocation: cognito_trigger::Invocation)`, the last two optional; state is taken by reference"
+)]
+pub trait HandlerInvocation: Sized {
+    /// This type, from the invocation the entrypoint received.
+    fn from_invocation(invocation: crate::Invocation) -> Self;
+}
+
+impl HandlerInvocation for crate::Invocation {
+    fn from_invocation(invocation: crate::Invocation) -> Self {
+        invocation
     }
 }

@@ -1,6 +1,6 @@
 //! Write AWS Cognito user pool Lambda triggers as typed async functions.
 //!
-//! ```ignore
+//! ```standalone_crate
 //! use cognito_trigger::{cognito_trigger, events::PreSignUpEvent, Error};
 //!
 //! #[cognito_trigger(pool = "MyUserPool", trigger = PreSignUp)]
@@ -12,6 +12,15 @@
 //!     event.auto_confirm();
 //!     Ok(event)
 //! }
+//! # // The function stays an ordinary async function:
+//! # let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+//! # let mut event = PreSignUpEvent::default();
+//! # event.request.user_attributes.insert("email".into(), "jane@elsewhere.org".into());
+//! # let error = runtime.block_on(pre_sign_up(event)).unwrap_err();
+//! # assert_eq!(error.user_message(), "Sign-up is open to example.com addresses only");
+//! # let mut event = PreSignUpEvent::default();
+//! # event.request.user_attributes.insert("email".into(), "jane@example.com".into());
+//! # assert!(runtime.block_on(pre_sign_up(event)).unwrap().response.auto_confirm_user);
 //! ```
 //!
 //! Put each annotated function in its own binary (`src/main.rs` or
@@ -54,8 +63,12 @@
 //! `AWS_LAMBDA_LOG_LEVEL`, else `RUST_LOG` (with `target=level` directives),
 //! default `INFO`; `AWS_LAMBDA_LOG_FORMAT=JSON` writes JSON lines.
 
+#![warn(missing_docs)]
+
 #[cfg(feature = "build")]
 pub mod build;
+#[cfg(feature = "decrypt")]
+pub mod decrypt;
 #[cfg(feature = "runtime")]
 pub mod events;
 #[cfg(feature = "runtime")]
@@ -65,8 +78,13 @@ pub mod testing;
 
 #[cfg(feature = "runtime")]
 mod entry;
+// Its items' docs come with the logging work under way in error.rs; until
+// then, `missing_docs` would fail `clippy -D warnings` there.
 #[cfg(feature = "runtime")]
+#[allow(missing_docs)]
 mod error;
+#[cfg(feature = "runtime")]
+mod invocation;
 #[cfg(feature = "runtime")]
 mod log;
 #[cfg(feature = "runtime")]
@@ -76,6 +94,8 @@ mod setup;
 pub use cognito_trigger_macros::cognito_trigger;
 #[cfg(feature = "runtime")]
 pub use error::{BoxError, Error, INTERNAL_MESSAGE};
+#[cfg(feature = "runtime")]
+pub use invocation::Invocation;
 #[cfg(feature = "runtime")]
 pub use setup::Setup;
 /// Structured logging, set up by the generated entrypoint (`RUST_LOG` or
@@ -87,5 +107,15 @@ pub use tracing;
 #[cfg(feature = "runtime")]
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::entry::{invoke, start, start_with_setup};
+    pub use crate::entry::{
+        invoke, start, start_with_invocation, start_with_setup, start_with_setup_and_invocation,
+    };
 }
+
+/// The README's Rust examples, compiled and run as doctests (`cargo test
+/// --doc --all-features`): the build script's needs `build`, the unit
+/// test's `testing`. Only under `cfg(doctest)`, so a packaged crate, whose
+/// README sits elsewhere, never reads the file.
+#[cfg(all(doctest, feature = "build", feature = "testing"))]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

@@ -7,6 +7,7 @@ use cognito_trigger::events::{
     PreSignUpEvent, PreSignUpSource, PreTokenGenerationEvent, TokenGenerationSource,
 };
 use cognito_trigger::testing::http::{Response, call};
+use cognito_trigger::testing::{Invocation, LambdaProcess};
 use cognito_trigger_local::{Options, Record, Server, functions_in};
 use serde_json::Value;
 use std::path::Path;
@@ -127,6 +128,21 @@ fn a_burst_runs_in_as_many_processes_and_beyond_the_maximum_is_throttled() {
         &inspect_event("jane"),
     );
     assert!(pids.contains(&pid(&warm)));
+}
+
+#[test]
+fn the_timeout_counts_from_when_the_process_takes_the_event() {
+    let mut function = LambdaProcess::new(env!("CARGO_BIN_EXE_inspect"), "inspect")
+        .timeout(Duration::from_secs(1))
+        .env("INSPECT_INIT_MS", "1500");
+    // 2 seconds after it is sent, half a second after the process takes it.
+    let answer = function.invoke(&inspect_event("sleep-500")).unwrap();
+    assert!(matches!(answer, Invocation::Response(_)), "{answer:?}");
+    let report = function.invocation_log().lines().last().unwrap().to_owned();
+    assert!(report.contains("\tInit Duration: "), "{report}");
+    // Warm: no init, and the timeout still holds.
+    let late = function.invoke(&inspect_event("sleep-1500"));
+    assert!(late.is_err(), "{late:?}");
 }
 
 #[test]
@@ -314,6 +330,25 @@ fn a_synchronous_answer_names_its_version_and_tails_its_log_when_asked() {
         "{log}"
     );
     assert!(!log.contains("jane"), "only this invocation's lines: {log}");
+
+    // A longer log: its last 4 KB.
+    let long = invoke(
+        &server,
+        "InspectLambdaFunction",
+        &[("X-Amz-Log-Type", "Tail")],
+        &inspect_event(&"x".repeat(5000)),
+    );
+    let log = base64_decode(long.header("X-Amz-Log-Result").unwrap());
+    assert_eq!(log.len(), 4096);
+    let log = String::from_utf8(log).unwrap();
+    assert!(!log.contains("START RequestId"), "{log}");
+    assert!(
+        log.lines()
+            .last()
+            .unwrap()
+            .starts_with("REPORT RequestId: "),
+        "{log}"
+    );
 }
 
 /// Standard base64, as `X-Amz-Log-Result` carries it.

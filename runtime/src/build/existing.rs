@@ -10,10 +10,10 @@
 //! one `DependsOn` chain, in logical-ID order (those of different pools stay
 //! parallel).
 
+use super::cargo::Bin;
 use super::lambda::{Lambda, TRIGGER_SKIPS, policy, statement};
 use super::node::{Map, Node, get_att, reference, sub};
 use super::template::kms_key;
-use super::cargo::Bin;
 use cognito_trigger_core::manifest::{Declared, Diagnostic, Function, Manifest, Part};
 use cognito_trigger_core::naming::{
     PoolReference, function_base, function_logical_id, pool_logical_id, pool_reference,
@@ -36,6 +36,7 @@ pub fn add_attachments(
     parameters: &mut Map,
     manifest: &Manifest,
     package_path: &str,
+    targets: &BTreeMap<String, Node>,
 ) {
     let mut pairs: BTreeMap<(&str, &str), (&Function, Vec<&Declared>)> = BTreeMap::new();
     for function in &manifest.functions {
@@ -87,7 +88,7 @@ pub fn add_attachments(
             .with("UserPool", *pool)
             .with(
                 "FunctionArn",
-                get_att(&function_logical_id(&function.bin), "Arn"),
+                targets[&function.bin].clone(),
             )
             .with("Triggers", triggers);
         if let Some(key) = declarations.iter().find_map(|d| d.kms_key.as_ref()) {
@@ -104,16 +105,7 @@ pub fn add_attachments(
         resources.insert(id, resource.with("Properties", properties));
     }
     if forced {
-        parameters.insert(
-            DEPLOY_ID_PARAMETER,
-            Map::new()
-                .with("Type", "String")
-                .with("Default", "1")
-                .with(
-                    "Description",
-                    "Give it a new value on each deploy (e.g. --parameter-overrides CognitoTriggerDeployId=$(date +%s)) to re-apply the triggers declared with force_deploy on existing pools",
-                ),
-        );
+        add_deploy_id_parameter(parameters);
     }
     let declared: Vec<(&Function, &Declared)> = pairs
         .values()
@@ -128,9 +120,9 @@ pub fn add_attachments(
         // CloudFormation waits for the answer; the SDK calls take seconds.
         timeout: 300,
         log_retention_days: 365,
-        policies: attach_policies(&declared),
+        policies: attach_policies(&declared, targets),
         managed_policy_arns: Vec::new(),
-        environment: Default::default(),
+        environment: Map::new(),
         logging: Vec::new(),
         package_path: Some(package_path.to_owned()),
         asynchronous: false,
@@ -175,9 +167,28 @@ pub fn missing_attach_binary(manifest: &mut Manifest, bins: &[Bin]) {
     }
 }
 
+/// The parameter whose new value on a deploy re-applies what the template
+/// alone cannot show has changed: the `force_deploy` attachments, and the
+/// code of functions behind an alias (a new version is published).
+pub fn add_deploy_id_parameter(parameters: &mut Map) {
+    parameters.insert(
+        DEPLOY_ID_PARAMETER,
+        Map::new()
+            .with("Type", "String")
+            .with("Default", "1")
+            .with(
+                "Description",
+                "Give it a new value on each deploy (e.g. --parameter-overrides CognitoTriggerDeployId=$(date +%s)) to re-apply the triggers declared with force_deploy on existing pools and to publish new versions of the functions behind an alias",
+            ),
+    );
+}
+
 /// Least privilege: the pools concerned (every pool, to list them, when one
 /// is named by name), the functions concerned, and the custom senders' keys.
-fn attach_policies(declared: &[(&Function, &Declared)]) -> Vec<Node> {
+fn attach_policies(
+    declared: &[(&Function, &Declared)],
+    targets: &BTreeMap<String, Node>,
+) -> Vec<Node> {
     let mut pools: Vec<Node> = Vec::new();
     let mut by_name = false;
     let mut functions: Vec<Node> = Vec::new();
@@ -196,6 +207,8 @@ fn attach_policies(declared: &[(&Function, &Declared)]) -> Vec<Node> {
             &mut functions,
             get_att(&function_logical_id(&function.bin), "Arn"),
         );
+        // The permission goes on the alias Cognito invokes, if there is one.
+        push_unique(&mut functions, targets[&function.bin].clone());
         if let Some(key) = &declaration.kms_key {
             push_unique(&mut keys, kms_key(key));
         }
@@ -287,6 +300,15 @@ mod tests {
         serde_json::from_value(json!({"package": "p", "functions": functions})).unwrap()
     }
 
+    /// Each function invoked directly, without an alias.
+    fn targets(manifest: &Manifest) -> BTreeMap<String, Node> {
+        manifest
+            .functions
+            .iter()
+            .map(|f| (f.bin.clone(), get_att(&function_logical_id(&f.bin), "Arn")))
+            .collect()
+    }
+
     fn depends_on(resources: &Map, id: &str) -> Option<Node> {
         match resources.get(id) {
             Some(Node::Map(resource)) => resource.get("DependsOn").cloned(),
@@ -306,7 +328,13 @@ mod tests {
             ("by_arn", arn),
         ]);
         let mut resources = Map::new();
-        add_attachments(&mut resources, &mut Map::new(), &manifest, "..");
+        add_attachments(
+            &mut resources,
+            &mut Map::new(),
+            &manifest,
+            "..",
+            &targets(&manifest),
+        );
         let on = |id: &str| depends_on(&resources, id);
         assert_eq!(on("AlphaAttachmentCognitoUserPoolLegacy"), None);
         assert_eq!(
@@ -331,11 +359,13 @@ mod tests {
     #[test]
     fn the_attach_role_may_pass_only_roles_of_its_account_only_to_cognito() {
         let mut resources = Map::new();
+        let manifest = manifest(&[("users", "legacy")]);
         add_attachments(
             &mut resources,
             &mut Map::new(),
-            &manifest(&[("users", "legacy")]),
+            &manifest,
             "..",
+            &targets(&manifest),
         );
         let role = serde_json::to_value(resources.get("CognitoTriggerAttachRole")).unwrap();
         let statements = role["Properties"]["Policies"]

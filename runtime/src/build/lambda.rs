@@ -3,7 +3,6 @@
 //! group and, for asynchronous functions, a dead-letter queue.
 
 use super::node::{Map, Node, get_att, reference};
-use std::collections::BTreeMap;
 
 pub struct Lambda<'a> {
     /// The logical IDs' prefix: `<base>LambdaFunction`, `<base>Role`, ...
@@ -20,7 +19,7 @@ pub struct Lambda<'a> {
     /// AWS managed or customer managed policies the role also gets.
     pub managed_policy_arns: Vec<String>,
     /// `Environment.Variables`.
-    pub environment: BTreeMap<String, String>,
+    pub environment: Map,
     /// `LoggingConfig` besides its log group: `LogFormat`,
     /// `ApplicationLogLevel`, `SystemLogLevel`, each if set.
     pub logging: Vec<(&'static str, String)>,
@@ -39,6 +38,9 @@ pub struct LogicalIds {
     pub log_group: String,
     /// Only asynchronous functions have one.
     pub queue: String,
+    /// Only functions with an alias have these.
+    pub version: String,
+    pub alias: String,
 }
 
 impl LogicalIds {
@@ -48,15 +50,24 @@ impl LogicalIds {
             role: format!("{base}Role"),
             log_group: format!("{base}LogGroup"),
             queue: format!("{base}DeadLetterQueue"),
+            version: format!("{base}Version"),
+            alias: format!("{base}Alias"),
         }
     }
 
     /// The longest of them, which a limit on logical IDs concerns.
     pub fn longest(&self) -> &str {
-        [&self.function, &self.role, &self.log_group, &self.queue]
-            .into_iter()
-            .max_by_key(|id| id.len())
-            .expect("four IDs")
+        [
+            &self.function,
+            &self.role,
+            &self.log_group,
+            &self.queue,
+            &self.version,
+            &self.alias,
+        ]
+        .into_iter()
+        .max_by_key(|id| id.len())
+        .expect("six IDs")
     }
 }
 
@@ -67,6 +78,7 @@ impl Lambda<'_> {
             role,
             log_group,
             queue,
+            ..
         } = LogicalIds::new(&self.base);
         let mut policies = vec![policy(
             "write-logs",
@@ -87,11 +99,7 @@ impl Lambda<'_> {
             .with("Code", format!("../../lambda/{}/", self.bin))
             .with("Role", get_att(&role, "Arn"));
         if !self.environment.is_empty() {
-            let mut variables = Map::new();
-            for (name, value) in &self.environment {
-                variables.insert(name.as_str(), value.as_str());
-            }
-            properties.insert("Environment", Map::new().with("Variables", variables));
+            properties.insert("Environment", Map::new().with("Variables", self.environment));
         }
         let mut logging = Map::new().with("LogGroup", reference(&log_group));
         for (key, value) in &self.logging {

@@ -46,6 +46,8 @@
 //! log_format = "JSON"              # LoggingConfig.LogFormat: "Text" (Lambda's default) or "JSON"
 //! application_log_level = "INFO"   # TRACE..FATAL; needs log_format = "JSON"
 //! system_log_level = "WARN"        # DEBUG, INFO or WARN; needs log_format = "JSON"
+//! alias = "live"                  # Cognito invokes this alias of a published version
+//! provisioned_concurrency = 1      # on the alias; needs `alias`
 //!
 //! [package.metadata.cognito-trigger.functions.<binary>]
 //! memory_size = 256                # the keys above, but `overrides`; a function's
@@ -84,6 +86,7 @@
 //! removed and the build says so: a template that no longer matches the
 //! sources is never left to deploy. The next good build writes them again.
 
+mod alias;
 mod cargo;
 mod existing;
 mod graph;
@@ -311,6 +314,7 @@ fn generate_template(
             problems
         })?;
     }
+    alias::publish_on_change(&mut generated.template, &generated.aliased);
     if undefined_keys(manifest, &generated.template, settings.overrides.as_deref()) {
         return Ok(None);
     }

@@ -33,6 +33,10 @@ pub struct FunctionSettings {
     pub log_format: Option<String>,
     pub application_log_level: Option<String>,
     pub system_log_level: Option<String>,
+    /// The alias Cognito invokes, on a published version.
+    pub alias: Option<String>,
+    /// Provisioned concurrency on the alias.
+    pub provisioned_concurrency: Option<u32>,
 }
 
 impl FunctionSettings {
@@ -68,6 +72,10 @@ impl FunctionSettings {
                 &defaults.application_log_level,
             ),
             system_log_level: either(&self.system_log_level, &defaults.system_log_level),
+            alias: either(&self.alias, &defaults.alias),
+            provisioned_concurrency: self
+                .provisioned_concurrency
+                .or(defaults.provisioned_concurrency),
         }
     }
 }
@@ -114,7 +122,7 @@ const AUTH_FLOWS: [&str; 6] = [
     "ALLOW_REFRESH_TOKEN_AUTH",
     "ALLOW_USER_AUTH",
 ];
-const FUNCTION_KEYS: [&str; 10] = [
+const FUNCTION_KEYS: [&str; 12] = [
     "architecture",
     "memory_size",
     "timeout",
@@ -125,6 +133,8 @@ const FUNCTION_KEYS: [&str; 10] = [
     "log_format",
     "application_log_level",
     "system_log_level",
+    "alias",
+    "provisioned_concurrency",
 ];
 /// Lambda's `LoggingConfig` values.
 const LOG_FORMATS: [&str; 2] = ["Text", "JSON"];
@@ -240,6 +250,30 @@ impl Reader<'_> {
             log_format: self.one_of("log_format", &LOG_FORMATS),
             application_log_level: self.one_of("application_log_level", &APPLICATION_LOG_LEVELS),
             system_log_level: self.one_of("system_log_level", &SYSTEM_LOG_LEVELS),
+            alias: self.alias(),
+            // Lambda's quota on an account's concurrency is 1,000 by default;
+            // more is a quota increase, so only the type's range is checked.
+            provisioned_concurrency: self.number("provisioned_concurrency", 1..=u32::MAX),
+        }
+    }
+
+    /// An alias name as Lambda takes it: 1 to 128 letters, digits, `-` and
+    /// `_`, not all digits (that would be a version number).
+    fn alias(&mut self) -> Option<String> {
+        let name = self.string("alias")?;
+        let well_formed = (1..=128).contains(&name.len())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            && !name.chars().all(|c| c.is_ascii_digit());
+        if well_formed {
+            Some(name)
+        } else {
+            self.error(
+                "alias",
+                format!("`{name}` is not an alias name Lambda accepts: 1 to 128 letters, digits, `-` and `_`, not all digits (e.g. \"live\")"),
+            );
+            None
         }
     }
 

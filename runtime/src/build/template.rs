@@ -3,7 +3,7 @@
 //! `AWS::Lambda::Function` with a logging-only role and its log group, and per
 //! (pool, function) an `AWS::Lambda::Permission` for Cognito.
 
-use super::existing;
+use super::{alias, existing};
 use super::lambda::{Lambda, LogicalIds, TRIGGER_SKIPS, policy, statement};
 use super::limits::{self, LOGICAL_ID};
 use super::node::{Map, Node, get_att, reference, sub};
@@ -14,6 +14,9 @@ use cognito_trigger_core::naming::{function_base, function_logical_id, pool_logi
 use cognito_trigger_core::suggest::did_you_mean;
 use cognito_trigger_core::{KmsKey, Trigger};
 use std::collections::BTreeMap;
+
+/// The environment variable that gives a custom sender its pool's key ARN.
+pub const KMS_KEY_VARIABLE: &str = "KMS_KEY_ARN";
 
 /// Cognito waits this long for a synchronous trigger, and it cannot be changed.
 pub const COGNITO_TIMEOUT_SECONDS: u32 = 5;
@@ -29,6 +32,8 @@ const DEFAULTS: FunctionSettings = FunctionSettings {
     log_format: None,
     application_log_level: None,
     system_log_level: None,
+    alias: None,
+    provisioned_concurrency: None,
 };
 const DEFAULT_ARCHITECTURE: &str = "arm64";
 
@@ -45,6 +50,8 @@ pub struct Generated {
     pub protected: Vec<Protected>,
     /// Trigger functions Cognito calls synchronously, which must answer in 5 s.
     pub synchronous: Vec<String>,
+    /// The logical ID bases of the functions behind an alias.
+    pub aliased: Vec<String>,
 }
 
 /// `package_path` is the package's directory relative to the template's.
@@ -59,9 +66,12 @@ pub fn generate(
         template: Map::new(),
         protected: Vec::new(),
         synchronous: Vec::new(),
+        aliased: Vec::new(),
     };
     let mut resources = Map::new();
     let mut outputs = Map::new();
+    // What Cognito invokes, by binary: the function, or its alias.
+    let mut targets: BTreeMap<String, Node> = BTreeMap::new();
     for function in &manifest.functions {
         let chosen = settings
             .functions
@@ -87,6 +97,15 @@ pub fn generate(
             &chosen,
             package_path,
         );
+        let base = function_base(&function.bin);
+        if let Some(alias) = &chosen.alias {
+            alias::add(&mut resources, &base, alias, chosen.provisioned_concurrency);
+            generated.aliased.push(base.clone());
+        }
+        targets.insert(
+            function.bin.clone(),
+            alias::invoke_target(&base, chosen.alias.as_deref()),
+        );
     }
     for (pool, declarations) in pools(manifest) {
         let pool_settings = settings.pools.get(pool);
@@ -98,10 +117,20 @@ pub fn generate(
             pool,
             &declarations,
             pool_settings,
+            &targets,
         );
     }
     let mut parameters = Map::new();
-    existing::add_attachments(&mut resources, &mut parameters, manifest, package_path);
+    existing::add_attachments(
+        &mut resources,
+        &mut parameters,
+        manifest,
+        package_path,
+        &targets,
+    );
+    if !generated.aliased.is_empty() {
+        existing::add_deploy_id_parameter(&mut parameters);
+    }
     resources.sort();
     outputs.sort();
     generated.template = Map::new()
@@ -258,6 +287,34 @@ fn function_settings_problems(
         }
     };
     let mut problems = Vec::new();
+    let sender = function
+        .declarations
+        .iter()
+        .any(|d| d.trigger.is_custom_sender());
+    if sender && chosen.environment.contains_key(KMS_KEY_VARIABLE) {
+        let own_setting = own.is_some_and(|f| f.environment.contains_key(KMS_KEY_VARIABLE));
+        let mut path = at("environment", own_setting);
+        path.push(KMS_KEY_VARIABLE.to_owned());
+        problems.push(Problem::on_key(
+            CARGO_TOML,
+            path,
+            format!(
+                "binary `{}` is a custom sender: the template sets {KMS_KEY_VARIABLE} to its pool's key (its `kms_key_id`), so remove it here",
+                function.bin
+            ),
+        ));
+    }
+    if chosen.provisioned_concurrency.is_some() && chosen.alias.is_none() {
+        let own_setting = own.is_some_and(|f| f.provisioned_concurrency.is_some());
+        problems.push(Problem::new(
+            CARGO_TOML,
+            at("provisioned_concurrency", own_setting),
+            format!(
+                "binary `{}` has provisioned concurrency but no alias: Lambda provisions an alias or a version, so add `alias = \"live\"` beside it",
+                function.bin
+            ),
+        ));
+    }
     if chosen.log_format.as_deref() != Some("JSON") {
         for (key, level, own_level) in [
             (
@@ -372,12 +429,25 @@ fn add_function(
         .collect();
     keys.sort();
     keys.dedup();
+    let keys: Vec<Node> = keys.into_iter().map(kms_key).collect();
+    let mut environment = Map::new();
+    for (name, value) in &chosen.environment {
+        environment.insert(name.as_str(), value.as_str());
+    }
     if !keys.is_empty() {
-        let keys: Vec<Node> = keys.into_iter().map(kms_key).collect();
         policies.push(policy(
             "decrypt-codes",
-            vec![statement("kms:Decrypt".into(), keys.into())],
+            vec![statement("kms:Decrypt".into(), keys.clone().into())],
         ));
+        // For `cognito_trigger::decrypt`; a function on several pools'
+        // keys gets them all, separated by commas.
+        let value = match &keys[..] {
+            [key] => key.clone(),
+            _ => Map::new()
+                .with("Fn::Join", vec![Node::from(","), Node::from(keys.clone())])
+                .into(),
+        };
+        environment.insert(KMS_KEY_VARIABLE, value);
     }
     if !chosen.policy_statements.is_empty() {
         policies.push(policy("from-settings", chosen.policy_statements.clone()));
@@ -402,6 +472,13 @@ fn add_function(
             origin("environment"),
         );
     }
+    if !keys.is_empty() {
+        protect(
+            &ids.function,
+            &["Environment", "Variables", KMS_KEY_VARIABLE],
+            format!("the kms_key_id of fn {} ({})", function.name, function.location),
+        );
+    }
     let logging: Vec<(&'static str, String)> = [
         ("LogFormat", &chosen.log_format, "log_format"),
         ("ApplicationLogLevel", &chosen.application_log_level, "application_log_level"),
@@ -424,7 +501,7 @@ fn add_function(
         .iter()
         .any(|d| !d.trigger.is_synchronous());
     let mut skips = TRIGGER_SKIPS.to_vec();
-    if !chosen.environment.is_empty() {
+    if !environment.is_empty() {
         skips.push((
             "CKV_AWS_173",
             "Lambda encrypts environment variables at rest with its AWS managed key; they hold settings, not secrets (set KmsKeyArn in the overrides for a customer managed key)",
@@ -453,7 +530,7 @@ fn add_function(
         log_retention_days: chosen.log_retention_days.unwrap_or_default(),
         policies,
         managed_policy_arns: chosen.managed_policy_arns.clone(),
-        environment: chosen.environment.clone(),
+        environment,
         logging,
         package_path: Some(package_path.to_owned()),
         asynchronous,
@@ -470,6 +547,7 @@ fn add_pool(
     pool: &str,
     declarations: &[(&Function, &Declared)],
     settings: Option<&PoolSettings>,
+    targets: &BTreeMap<String, Node>,
 ) {
     let id = pool_logical_id(pool);
     let mut protect = |path: &[&str], origin: String| {
@@ -482,7 +560,7 @@ fn add_pool(
     ordered.sort_by_key(|(_, d)| Trigger::ALL.iter().position(|t| *t == d.trigger));
     let mut lambda_config = Map::new();
     for (function, declared) in &ordered {
-        let arn = get_att(&function_logical_id(&function.bin), "Arn");
+        let arn = targets[&function.bin].clone();
         let (key, version) = declared.trigger.lambda_config(declared.version());
         let value = match version {
             Some(version) => Map::new()
@@ -643,10 +721,8 @@ fn add_pool(
                 "Properties",
                 Map::new()
                     .with("Action", "lambda:InvokeFunction")
-                    .with(
-                        "FunctionName",
-                        get_att(&function_logical_id(&function.bin), "Arn"),
-                    )
+                    // On the alias, if any: Cognito invokes what LambdaConfig names.
+                    .with("FunctionName", targets[&function.bin].clone())
                     .with("Principal", "cognito-idp.amazonaws.com")
                     // Only this pool, in this account, may invoke the function.
                     .with("SourceArn", get_att(&id, "Arn"))
@@ -944,5 +1020,75 @@ mod tests {
         );
         let fewer = manifest_of(function("screen", &declarations[1..]));
         assert_within_limits(&template(&fewer, &Settings::default()));
+    }
+
+    fn settings_from(text: &str) -> Settings {
+        let table: toml::Table = toml::from_str(text).unwrap();
+        let (settings, problems) = crate::build::settings::read(Some(&table));
+        assert!(problems.is_empty(), "{problems:?}");
+        settings
+    }
+
+    #[test]
+    fn an_alias_is_what_cognito_and_the_permissions_name() {
+        let mut function = function("sign_up", &[("Pool", Trigger::PreSignUp), ("Old", Trigger::PreSignUp)]);
+        function.declarations[1].values.existing = true;
+        let manifest = manifest_of(function);
+        let settings = settings_from("[functions.sign_up]\nalias = \"live\"\nprovisioned_concurrency = 2\n");
+        let generated = generate(&manifest, &settings, "../../..").unwrap();
+        let yaml = crate::build::yaml::to_yaml(&generated.template);
+        let alias = reference("SignUpAlias");
+        let resources = match generated.template.get("Resources") {
+            Some(Node::Map(resources)) => resources,
+            _ => panic!("{yaml}"),
+        };
+        let property = |id: &str, path: &[&str]| {
+            let mut node = resources.get(id).unwrap_or_else(|| panic!("{id} in {yaml}"));
+            for key in ["Properties"].iter().chain(path) {
+                node = match node {
+                    Node::Map(map) => map.get(key).unwrap_or_else(|| panic!("{id}.{key} in {yaml}")),
+                    _ => panic!("{yaml}"),
+                };
+            }
+            node.clone()
+        };
+        assert_eq!(property("CognitoUserPoolPool", &["LambdaConfig", "PreSignUp"]), alias);
+        assert_eq!(property("SignUpPermissionCognitoUserPoolPool", &["FunctionName"]), alias);
+        assert_eq!(property("SignUpAttachmentCognitoUserPoolOld", &["FunctionArn"]), alias);
+        assert_eq!(property("SignUpAlias", &["Name"]), Node::from("live"));
+        assert_eq!(
+            property("SignUpAlias", &["ProvisionedConcurrencyConfig", "ProvisionedConcurrentExecutions"]),
+            Node::from(2u32)
+        );
+        assert_eq!(property("SignUpAlias", &["FunctionVersion"]), get_att("SignUpVersion", "Version"));
+        assert!(yaml.contains("CognitoTriggerDeployId:"), "{yaml}");
+    }
+
+    #[test]
+    fn a_version_is_published_when_the_configuration_changes_and_only_then() {
+        let manifest = manifest_of(function("sign_up", &[("Pool", Trigger::PreSignUp)]));
+        let description = |text: &str| {
+            let mut generated = generate(&manifest, &settings_from(text), "../../..").unwrap();
+            crate::build::alias::publish_on_change(&mut generated.template, &generated.aliased);
+            let yaml = crate::build::yaml::to_yaml(&generated.template);
+            let start = yaml.find("SignUpVersion:").expect("a version");
+            let line = yaml[start..].lines().find(|l| l.contains("configuration")).unwrap();
+            line.to_owned()
+        };
+        let live = description("alias = \"live\"\n");
+        assert_eq!(live, description("alias = \"live\"\n"), "the same sources, the same template");
+        assert!(live.contains("deploy ${CognitoTriggerDeployId}"), "{live}");
+        assert_ne!(live, description("alias = \"live\"\nmemory_size = 256\n"));
+    }
+
+    #[test]
+    fn provisioned_concurrency_needs_an_alias() {
+        let manifest = manifest_of(function("sign_up", &[("Pool", Trigger::PreSignUp)]));
+        let errors = errors(&manifest, &settings_from("provisioned_concurrency = 2\n"));
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].starts_with("Cargo.toml: package.metadata.cognito-trigger.provisioned_concurrency: binary `sign_up` has provisioned concurrency but no alias"),
+            "{errors:?}"
+        );
     }
 }

@@ -36,11 +36,11 @@ fn classify(event: &Value) -> Option<&'static str> {
 macro_rules! event_enum {
     (
         $(#[$meta:meta])*
-        pub enum $name:ident: $family:ident { $( $variant:ident, )* }
+        pub enum $name:ident: $family:ident { $( $(#[$variant_meta:meta])* $variant:ident, )* }
     ) => {
         event_enum! {
             $(#[$meta])*
-            pub enum $name { $( $variant, )* }
+            pub enum $name { $( $(#[$variant_meta])* $variant, )* }
         }
 
         impl HandlerEvent<$family> for $name {}
@@ -147,7 +147,9 @@ trigger_markers!(cognito_event);
 event_enum! {
     /// The event of a function declared for both custom senders.
     pub enum CustomSenderEvent: CustomSender {
+        /// CustomSMSSender's event.
         CustomSmsSender,
+        /// CustomEmailSender's event.
         CustomEmailSender,
     }
 }
@@ -155,8 +157,11 @@ event_enum! {
 event_enum! {
     /// The event of a function declared for the custom challenge triggers.
     pub enum AuthChallengeEvent: AuthChallenge {
+        /// DefineAuthChallenge's event.
         DefineAuthChallenge,
+        /// CreateAuthChallenge's event.
         CreateAuthChallenge,
+        /// VerifyAuthChallengeResponse's event.
         VerifyAuthChallengeResponse,
     }
 }

@@ -24,20 +24,27 @@ impl Trigger for PostAuthentication {
 }
 
 string_enum! {
+    /// Why the pre authentication trigger runs.
     pub enum PreAuthenticationSource {
+        /// A user signs in.
         Authentication = "PreAuthentication_Authentication",
     }
 }
 
 string_enum! {
+    /// Why the post authentication trigger runs.
     pub enum PostAuthenticationSource {
+        /// A user signed in.
         Authentication = "PostAuthentication_Authentication",
     }
 }
 
 json_object! {
+    /// The pre authentication trigger's input.
     pub struct PreAuthenticationRequest {
+        /// The user's attributes, by name (`email`, `custom:...`).
         "userAttributes" => pub user_attributes: Attributes,
+        /// Key-value pairs the app sent as `ValidationData` (sign-up, sign-in).
         "validationData" => pub validation_data: Option<Attributes>,
         /// Set when the pool is configured to tell an unknown user apart.
         "userNotFound" => pub user_not_found: bool,
@@ -45,9 +52,13 @@ json_object! {
 }
 
 json_object! {
+    /// The post authentication trigger's input.
     pub struct PostAuthenticationRequest {
+        /// The user's attributes, by name (`email`, `custom:...`).
         "userAttributes" => pub user_attributes: Attributes,
+        /// Whether the user signed in from a device it had not used before.
         "newDeviceUsed" => pub new_device_used: bool,
+        /// Key-value pairs the app sent as `ClientMetadata`, if it sent any.
         "clientMetadata" => pub client_metadata: Option<Attributes>,
     }
 }

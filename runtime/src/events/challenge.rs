@@ -43,19 +43,25 @@ impl Trigger for VerifyAuthChallengeResponse {
 }
 
 string_enum! {
+    /// Why the define auth challenge trigger runs.
     pub enum DefineAuthChallengeSource {
+        /// A step of a custom authentication flow.
         Authentication = "DefineAuthChallenge_Authentication",
     }
 }
 
 string_enum! {
+    /// Why the create auth challenge trigger runs.
     pub enum CreateAuthChallengeSource {
+        /// A step of a custom authentication flow.
         Authentication = "CreateAuthChallenge_Authentication",
     }
 }
 
 string_enum! {
+    /// Why the verify auth challenge response trigger runs.
     pub enum VerifyAuthChallengeResponseSource {
+        /// A step of a custom authentication flow.
         Authentication = "VerifyAuthChallengeResponse_Authentication",
     }
 }
@@ -65,13 +71,21 @@ string_enum! {
     pub enum ChallengeName {
         /// The challenge your create/verify triggers implement.
         Custom = "CUSTOM_CHALLENGE",
+        /// The password, checked through SRP.
         PasswordVerifier = "PASSWORD_VERIFIER",
+        /// The start of an SRP password check.
         SrpA = "SRP_A",
+        /// A code sent by SMS.
         SmsMfa = "SMS_MFA",
+        /// A code sent by email.
         EmailOtp = "EMAIL_OTP",
+        /// A code from an authenticator app (TOTP).
         SoftwareTokenMfa = "SOFTWARE_TOKEN_MFA",
+        /// The start of a remembered device's SRP check.
         DeviceSrpAuth = "DEVICE_SRP_AUTH",
+        /// A remembered device's key, checked through SRP.
         DevicePasswordVerifier = "DEVICE_PASSWORD_VERIFIER",
+        /// The password, sent without SRP (admin flows).
         AdminNoSrpAuth = "ADMIN_NO_SRP_AUTH",
     }
 }
@@ -79,7 +93,9 @@ string_enum! {
 json_object! {
     /// One challenge of the session so far.
     pub struct ChallengeResult {
+        /// The challenge answered.
         "challengeName" => pub challenge_name: ChallengeName,
+        /// Whether the user answered it correctly.
         "challengeResult" => pub challenge_result: bool,
         /// What your create trigger put in `challengeMetadata`.
         "challengeMetadata" => pub challenge_metadata: Option<String>,
@@ -87,35 +103,49 @@ json_object! {
 }
 
 json_object! {
+    /// The define auth challenge trigger's input.
     pub struct DefineAuthChallengeRequest {
+        /// The user's attributes, by name (`email`, `custom:...`).
         "userAttributes" => pub user_attributes: Attributes,
         /// The challenges answered so far, oldest first.
         "session" => pub session: Vec<ChallengeResult>,
+        /// Key-value pairs the app sent as `ClientMetadata`, if it sent any.
         "clientMetadata" => pub client_metadata: Option<Attributes>,
+        /// Whether the user is unknown to the pool (with "prevent user existence errors" on).
         "userNotFound" => pub user_not_found: bool,
     }
 }
 
 json_object! {
+    /// The define auth challenge trigger's answer: the next step, or the end.
     pub struct DefineAuthChallengeResponse {
+        /// The challenge to issue next, if tokens are not issued yet.
         "challengeName" => pub challenge_name: Option<ChallengeName>,
+        /// `true`: the user is authenticated; Cognito issues tokens.
         "issueTokens" => pub issue_tokens: Option<bool>,
+        /// `true`: the authentication fails.
         "failAuthentication" => pub fail_authentication: Option<bool>,
     }
 }
 
 json_object! {
+    /// The create auth challenge trigger's input.
     pub struct CreateAuthChallengeRequest {
+        /// The user's attributes, by name (`email`, `custom:...`).
         "userAttributes" => pub user_attributes: Attributes,
         /// The challenge the define trigger chose.
         "challengeName" => pub challenge_name: ChallengeName,
+        /// The challenges answered so far, oldest first.
         "session" => pub session: Vec<ChallengeResult>,
+        /// Key-value pairs the app sent as `ClientMetadata`, if it sent any.
         "clientMetadata" => pub client_metadata: Option<Attributes>,
+        /// Whether the user is unknown to the pool (with "prevent user existence errors" on).
         "userNotFound" => pub user_not_found: bool,
     }
 }
 
 json_object! {
+    /// The create auth challenge trigger's answer: the challenge.
     pub struct CreateAuthChallengeResponse {
         /// Sent to the app: what it needs to show the challenge.
         "publicChallengeParameters" => pub public_challenge_parameters: Option<Attributes>,
@@ -127,17 +157,25 @@ json_object! {
 }
 
 json_object! {
+    /// The verify auth challenge response trigger's input.
     pub struct VerifyAuthChallengeResponseRequest {
+        /// The user's attributes, by name (`email`, `custom:...`).
         "userAttributes" => pub user_attributes: Attributes,
+        /// What the create trigger kept for this trigger: the expected answer.
         "privateChallengeParameters" => pub private_challenge_parameters: Attributes,
+        /// The user's answer.
         "challengeAnswer" => pub challenge_answer: String,
+        /// Key-value pairs the app sent as `ClientMetadata`, if it sent any.
         "clientMetadata" => pub client_metadata: Option<Attributes>,
+        /// Whether the user is unknown to the pool (with "prevent user existence errors" on).
         "userNotFound" => pub user_not_found: bool,
     }
 }
 
 json_object! {
+    /// The verify auth challenge response trigger's answer.
     pub struct VerifyAuthChallengeResponseResponse {
+        /// Whether the answer is correct.
         "answerCorrect" => pub answer_correct: Option<bool>,
     }
 }

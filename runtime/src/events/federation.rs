@@ -18,27 +18,39 @@ impl Trigger for InboundFederation {
 }
 
 string_enum! {
+    /// Why the inbound federation trigger runs.
     pub enum InboundFederationSource {
+        /// A user signs in through an external identity provider.
         ExternalProvider = "InboundFederation_ExternalProvider",
     }
 }
 
 string_enum! {
+    /// The kind of an identity provider.
     pub enum ProviderType {
+        /// An OpenID Connect provider.
         Oidc = "OIDC",
+        /// A SAML 2.0 provider.
         Saml = "SAML",
+        /// Facebook.
         Facebook = "Facebook",
+        /// Google.
         Google = "Google",
+        /// Sign in with Apple.
         SignInWithApple = "SignInWithApple",
+        /// Login with Amazon.
         LoginWithAmazon = "LoginWithAmazon",
     }
 }
 
 json_object! {
+    /// The inbound federation trigger's input.
     pub struct InboundFederationRequest {
         /// The identity provider's name in the pool.
         "providerName" => pub provider_name: String,
+        /// The identity provider's kind.
         "providerType" => pub provider_type: ProviderType,
+        /// What the identity provider returned for the user.
         "attributes" => pub attributes: ProviderAttributes,
     }
 }
@@ -58,6 +70,7 @@ json_object! {
 }
 
 json_object! {
+    /// The inbound federation trigger's answer.
     pub struct InboundFederationResponse {
         /// The user pool attributes to store for the user.
         "userAttributesToMap" => pub user_attributes_to_map: Option<Attributes>,

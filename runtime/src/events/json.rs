@@ -38,6 +38,8 @@ impl Extra {
         self.fields.insert(key.into(), value)
     }
 
+    /// Removes a key the typed fields do not model, so that it is not
+    /// written back; its value, if it was there.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
         self.fields.remove(key)
     }
@@ -97,15 +99,13 @@ impl Field for Value {
 }
 
 /// A key of an event object: the index of a typed field, or another name.
-#[doc(hidden)]
-pub enum Key {
+pub(crate) enum Key {
     Known(usize),
     Other(String),
 }
 
 /// Reads a key without allocating when it names a typed field.
-#[doc(hidden)]
-pub struct KeySeed(pub &'static [&'static str]);
+pub(crate) struct KeySeed(pub &'static [&'static str]);
 
 impl<'de> DeserializeSeed<'de> for KeySeed {
     type Value = Key;
@@ -137,8 +137,7 @@ impl Visitor<'_> for KeySeed {
     }
 }
 
-#[doc(hidden)]
-pub fn read_field<'de, A, T>(
+pub(crate) fn read_field<'de, A, T>(
     map: &mut A,
     slot: &mut T,
     index: usize,
@@ -166,8 +165,7 @@ where
     Ok(())
 }
 
-#[doc(hidden)]
-pub fn read_other<'de, A: serde::de::MapAccess<'de>>(
+pub(crate) fn read_other<'de, A: serde::de::MapAccess<'de>>(
     map: &mut A,
     key: String,
     extra: &mut Extra,
@@ -177,8 +175,7 @@ pub fn read_other<'de, A: serde::de::MapAccess<'de>>(
     Ok(())
 }
 
-#[doc(hidden)]
-pub fn write_field<M: SerializeMap, T: Field>(
+pub(crate) fn write_field<M: SerializeMap, T: Field>(
     map: &mut M,
     key: &'static str,
     value: &T,
@@ -195,17 +192,18 @@ pub fn write_field<M: SerializeMap, T: Field>(
     }
 }
 
-#[doc(hidden)]
-pub fn write_others<M: SerializeMap>(map: &mut M, extra: &Extra) -> Result<(), M::Error> {
+pub(crate) fn write_others<M: SerializeMap>(map: &mut M, extra: &Extra) -> Result<(), M::Error> {
     extra
         .fields
         .iter()
         .try_for_each(|(key, value)| map.serialize_entry(key, value))
 }
 
-/// Declares an event object whose JSON round trip is lossless.
+/// Declares an event object whose JSON round trip is lossless. (Not a
+/// doctest: a doctest cannot call a crate-private macro. Every object of
+/// `events` is an example that compiles.)
 ///
-/// ```ignore
+/// ```text
 /// json_object! {
 ///     /// Docs.
 ///     pub struct CallerContext {

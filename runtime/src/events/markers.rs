@@ -11,12 +11,19 @@
 macro_rules! trigger_markers {
     ($then:ident) => {
         $then! {
+            /// PreSignUp.
             PreSignUp,
+            /// PostConfirmation.
             PostConfirmation,
+            /// PreAuthentication.
             PreAuthentication,
+            /// PostAuthentication.
             PostAuthentication,
+            /// DefineAuthChallenge.
             DefineAuthChallenge,
+            /// CreateAuthChallenge.
             CreateAuthChallenge,
+            /// VerifyAuthChallengeResponse.
             VerifyAuthChallengeResponse,
             /// PreTokenGeneration, event version V1_0.
             PreTokenGeneration,
@@ -24,11 +31,15 @@ macro_rules! trigger_markers {
             PreTokenGenerationV2,
             /// PreTokenGeneration, event version V3_0.
             PreTokenGenerationV3,
+            /// UserMigration.
             UserMigration,
+            /// CustomMessage.
             CustomMessage,
             /// CustomSMSSender.
             CustomSmsSender,
+            /// CustomEmailSender.
             CustomEmailSender,
+            /// InboundFederation.
             InboundFederation,
         }
     };

@@ -47,7 +47,9 @@ string_enum! {
 }
 
 json_object! {
+    /// The custom message trigger's input.
     pub struct CustomMessageRequest {
+        /// The user's attributes, by name (`email`, `custom:...`).
         "userAttributes" => pub user_attributes: Attributes,
         /// The placeholder Cognito replaces with the code, `{####}`: the
         /// message must contain it.
@@ -57,20 +59,26 @@ json_object! {
         /// The placeholder of the username, `{username}`: an invitation
         /// (AdminCreateUser) must contain it.
         "usernameParameter" => pub username_parameter: Option<String>,
+        /// Key-value pairs the app sent as `ClientMetadata`, if it sent any.
         "clientMetadata" => pub client_metadata: Option<Attributes>,
     }
 }
 
 json_object! {
+    /// The custom message trigger's answer: the message, or nothing for Cognito's own.
     pub struct CustomMessageResponse {
+        /// The SMS text; it must contain the code placeholder.
         "smsMessage" => pub sms_message: Option<String>,
+        /// The email's body; it must contain the code placeholder.
         "emailMessage" => pub email_message: Option<String>,
+        /// The email's subject.
         "emailSubject" => pub email_subject: Option<String>,
     }
 }
 
-/// Cognito's limits on a custom message, in characters.
+/// Cognito's limit on a custom email's body, in characters.
 pub const EMAIL_MESSAGE_MAX: usize = 20_000;
+/// Cognito's limit on a custom email's subject, in characters.
 pub const EMAIL_SUBJECT_MAX: usize = 140;
 
 impl CustomMessageEvent {

@@ -48,7 +48,9 @@ pub trait Trigger: Clone + Debug + Default + PartialEq + 'static {
     const NAME: &'static str;
     /// The values of `triggerSource` Cognito sends to this trigger.
     type Source: Field + Clone + Debug + PartialEq;
+    /// The event's `request`: what Cognito tells the trigger.
     type Request: Field + Clone + Debug + PartialEq;
+    /// The event's `response`: what the trigger answers.
     type Response: Field + Clone + Debug + PartialEq;
 
     /// What Cognito would refuse in `event`, the answer a handler returned,
@@ -79,13 +81,19 @@ json_object! {
     pub struct TriggerEvent<T: Trigger> {
         /// The event version: `"1"`, or the PreTokenGeneration version.
         "version" => pub version: String,
+        /// What made Cognito invoke the trigger.
         "triggerSource" => pub trigger_source: T::Source,
+        /// The AWS Region of the user pool.
         "region" => pub region: String,
+        /// The user pool's ID.
         "userPoolId" => pub user_pool_id: String,
         /// The user's username; absent for machine-to-machine token requests.
         "userName" => pub user_name: String,
+        /// The SDK and app client that made the request.
         "callerContext" => pub caller_context: CallerContext,
+        /// The trigger's input.
         "request" => pub request: T::Request,
+        /// What the trigger answers: fill it in and return the event.
         "response" => pub response: T::Response,
     }
 }
@@ -93,6 +101,7 @@ json_object! {
 json_object! {
     /// Where the request came from.
     pub struct CallerContext {
+        /// The version of the AWS SDK that made the request.
         "awsSdkVersion" => pub aws_sdk_version: String,
         /// The app client's ID.
         "clientId" => pub client_id: String,

@@ -28,12 +28,19 @@ impl Trigger for CustomEmailSender {
 string_enum! {
     /// Why the SMS is sent.
     pub enum CustomSmsSenderSource {
+        /// The confirmation code after sign-up.
         SignUp = "CustomSMSSender_SignUp",
+        /// A confirmation code sent again.
         ResendCode = "CustomSMSSender_ResendCode",
+        /// The code to reset a forgotten password.
         ForgotPassword = "CustomSMSSender_ForgotPassword",
+        /// The code to verify a changed email address or phone number.
         UpdateUserAttribute = "CustomSMSSender_UpdateUserAttribute",
+        /// The code to verify an added email address or phone number.
         VerifyUserAttribute = "CustomSMSSender_VerifyUserAttribute",
+        /// An MFA code at sign-in.
         Authentication = "CustomSMSSender_Authentication",
+        /// The temporary password of a user an administrator created.
         AdminCreateUser = "CustomSMSSender_AdminCreateUser",
     }
 }
@@ -41,13 +48,21 @@ string_enum! {
 string_enum! {
     /// Why the email is sent.
     pub enum CustomEmailSenderSource {
+        /// The confirmation code after sign-up.
         SignUp = "CustomEmailSender_SignUp",
+        /// A confirmation code sent again.
         ResendCode = "CustomEmailSender_ResendCode",
+        /// The code to reset a forgotten password.
         ForgotPassword = "CustomEmailSender_ForgotPassword",
+        /// The code to verify a changed email address or phone number.
         UpdateUserAttribute = "CustomEmailSender_UpdateUserAttribute",
+        /// The code to verify an added email address or phone number.
         VerifyUserAttribute = "CustomEmailSender_VerifyUserAttribute",
+        /// The temporary password of a user an administrator created.
         AdminCreateUser = "CustomEmailSender_AdminCreateUser",
+        /// A threat protection notice about a risky sign-in.
         AccountTakeOverNotification = "CustomEmailSender_AccountTakeOverNotification",
+        /// An MFA code at sign-in.
         Authentication = "CustomEmailSender_Authentication",
     }
 }
@@ -55,18 +70,24 @@ string_enum! {
 string_enum! {
     /// `request.type`: which sender the event is for, whatever `triggerSource` says.
     pub enum CustomSenderRequestType {
+        /// The custom SMS sender.
         Sms = "customSMSSenderRequestV1",
+        /// The custom email sender.
         Email = "customEmailSenderRequestV1",
     }
 }
 
 json_object! {
+    /// The custom senders' input.
     pub struct CustomSenderRequest {
+        /// Which sender the request is for.
         "type" => pub request_type: CustomSenderRequestType,
         /// The code (or temporary password), encrypted with the pool's KMS key
         /// and base64-encoded; absent for messages without one.
         "code" => pub code: Option<String>,
+        /// Key-value pairs the app sent as `ClientMetadata`, if it sent any.
         "clientMetadata" => pub client_metadata: Option<Attributes>,
+        /// The user's attributes, by name (`email`, `custom:...`).
         "userAttributes" => pub user_attributes: Attributes,
     }
 }

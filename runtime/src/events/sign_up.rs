@@ -55,31 +55,43 @@ string_enum! {
 string_enum! {
     /// Why a post confirmation trigger runs.
     pub enum PostConfirmationSource {
+        /// A user confirmed the sign-up.
         ConfirmSignUp = "PostConfirmation_ConfirmSignUp",
+        /// A user reset a forgotten password.
         ConfirmForgotPassword = "PostConfirmation_ConfirmForgotPassword",
     }
 }
 
 json_object! {
+    /// The pre sign-up trigger's input.
     pub struct PreSignUpRequest {
+        /// The user's attributes, by name (`email`, `custom:...`).
         "userAttributes" => pub user_attributes: Attributes,
         /// Sent by the app with the sign-up request, not stored.
         "validationData" => pub validation_data: Option<Attributes>,
+        /// Key-value pairs the app sent as `ClientMetadata`, if it sent any.
         "clientMetadata" => pub client_metadata: Option<Attributes>,
     }
 }
 
 json_object! {
+    /// The pre sign-up trigger's answer.
     pub struct PreSignUpResponse {
+        /// `true`: confirm the user without a code.
         "autoConfirmUser" => pub auto_confirm_user: bool,
+        /// `true`: mark the email address verified (it must be present).
         "autoVerifyEmail" => pub auto_verify_email: bool,
+        /// `true`: mark the phone number verified (it must be present).
         "autoVerifyPhone" => pub auto_verify_phone: bool,
     }
 }
 
 json_object! {
+    /// The post confirmation trigger's input.
     pub struct PostConfirmationRequest {
+        /// The user's attributes, by name (`email`, `custom:...`).
         "userAttributes" => pub user_attributes: Attributes,
+        /// Key-value pairs the app sent as `ClientMetadata`, if it sent any.
         "clientMetadata" => pub client_metadata: Option<Attributes>,
     }
 }

@@ -60,22 +60,31 @@ string_enum! {
 json_object! {
     /// The user's groups and IAM roles, as Cognito would put them in the tokens.
     pub struct GroupConfiguration {
+        /// The user's groups (`cognito:groups`).
         "groupsToOverride" => pub groups_to_override: Vec<String>,
+        /// The IAM roles of those groups (`cognito:roles`).
         "iamRolesToOverride" => pub iam_roles_to_override: Vec<String>,
+        /// The role of the group with the highest precedence (`cognito:preferred_role`).
         "preferredRole" => pub preferred_role: Option<String>,
     }
 }
 
 json_object! {
+    /// The pre token generation trigger's input (V1_0).
     pub struct TokenGenerationRequest {
+        /// The user's attributes, by name (`email`, `custom:...`).
         "userAttributes" => pub user_attributes: Attributes,
+        /// The user's groups and roles, as Cognito would put them in the tokens.
         "groupConfiguration" => pub group_configuration: GroupConfiguration,
+        /// Key-value pairs the app sent as `ClientMetadata`, if it sent any.
         "clientMetadata" => pub client_metadata: Option<Attributes>,
     }
 }
 
 json_object! {
+    /// The pre token generation trigger's answer (V1_0).
     pub struct TokenGenerationResponse {
+        /// The changes to the ID token, if any.
         "claimsOverrideDetails" => pub claims_override_details: Option<ClaimsOverrideDetails>,
     }
 }
@@ -83,24 +92,33 @@ json_object! {
 json_object! {
     /// V1_0's changes to the ID token.
     pub struct ClaimsOverrideDetails {
+        /// Claims to add to the token, or to change.
         "claimsToAddOrOverride" => pub claims_to_add_or_override: Option<Attributes>,
+        /// Claims to remove from the token.
         "claimsToSuppress" => pub claims_to_suppress: Option<Vec<String>>,
+        /// Groups and roles to put in the tokens instead of the user's.
         "groupOverrideDetails" => pub group_override_details: Option<GroupConfiguration>,
     }
 }
 
 json_object! {
+    /// The pre token generation trigger's input (V2_0 and V3_0).
     pub struct TokenGenerationV2Request {
+        /// The user's attributes, by name (`email`, `custom:...`).
         "userAttributes" => pub user_attributes: Attributes,
         /// The scopes requested for the access token.
         "scopes" => pub scopes: Vec<String>,
+        /// The user's groups and roles, as Cognito would put them in the tokens.
         "groupConfiguration" => pub group_configuration: GroupConfiguration,
+        /// Key-value pairs the app sent as `ClientMetadata`, if it sent any.
         "clientMetadata" => pub client_metadata: Option<Attributes>,
     }
 }
 
 json_object! {
+    /// The pre token generation trigger's answer (V2_0 and V3_0).
     pub struct TokenGenerationV2Response {
+        /// The changes to the tokens, if any.
         "claimsAndScopeOverrideDetails" => pub claims_and_scope_override_details: Option<ClaimsAndScopeOverrideDetails>,
     }
 }
@@ -108,8 +126,11 @@ json_object! {
 json_object! {
     /// V2_0 and V3_0's changes to both tokens.
     pub struct ClaimsAndScopeOverrideDetails {
+        /// Changes to the ID token.
         "idTokenGeneration" => pub id_token_generation: Option<TokenClaims>,
+        /// Changes to the access token.
         "accessTokenGeneration" => pub access_token_generation: Option<AccessTokenClaims>,
+        /// Groups and roles to put in the tokens instead of the user's.
         "groupOverrideDetails" => pub group_override_details: Option<GroupConfiguration>,
     }
 }
@@ -117,7 +138,9 @@ json_object! {
 json_object! {
     /// Claims to add or suppress in the ID token. Values may be any JSON.
     pub struct TokenClaims {
+        /// Claims to add to the token, or to change.
         "claimsToAddOrOverride" => pub claims_to_add_or_override: Option<BTreeMap<String, Value>>,
+        /// Claims to remove from the token.
         "claimsToSuppress" => pub claims_to_suppress: Option<Vec<String>>,
     }
 }
@@ -125,9 +148,13 @@ json_object! {
 json_object! {
     /// Claims and scopes to add or suppress in the access token.
     pub struct AccessTokenClaims {
+        /// Claims to add to the token, or to change.
         "claimsToAddOrOverride" => pub claims_to_add_or_override: Option<BTreeMap<String, Value>>,
+        /// Claims to remove from the token.
         "claimsToSuppress" => pub claims_to_suppress: Option<Vec<String>>,
+        /// Scopes to add to the access token.
         "scopesToAdd" => pub scopes_to_add: Option<Vec<String>>,
+        /// Scopes to remove from the access token.
         "scopesToSuppress" => pub scopes_to_suppress: Option<Vec<String>>,
     }
 }

@@ -20,6 +20,9 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+/// The memory Lambda reports a function has, unless told otherwise, in MB.
+const MEMORY_SIZE: &str = "128";
+
 /// Lambda's limit on a function's initialization (a cold start).
 const INIT_LIMIT: Duration = Duration::from_secs(10);
 
@@ -37,7 +40,9 @@ pub enum Invocation {
     Response(Vec<u8>),
     /// The error document the function posted (`errorType`, `errorMessage`).
     Error {
+        /// The kind of error, e.g. `Rejected` or `HandlerPanicked`.
         error_type: String,
+        /// What Cognito shows the user.
         error_message: String,
     },
 }
@@ -67,6 +72,8 @@ impl std::fmt::Display for InvokeError {
 
 impl std::error::Error for InvokeError {}
 
+/// A function's binary, started by its first invocation and kept running
+/// between invocations, as a warm Lambda execution environment is.
 pub struct LambdaProcess {
     binary: PathBuf,
     name: String,
@@ -151,6 +158,7 @@ impl LambdaProcess {
         }
     }
 
+    /// The function's timeout, counted from when the process takes an event.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -233,7 +241,8 @@ impl LambdaProcess {
         end.push_str(&format!(
             "END RequestId: {id}\nREPORT RequestId: {id}\tDuration: {ms:.2} ms\tBilled Duration: {} ms\tMemory Size: {} MB",
             ms.ceil(),
-            self.env_value("AWS_LAMBDA_FUNCTION_MEMORY_SIZE").unwrap_or("128")
+            self.env_value("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
+                .unwrap_or(MEMORY_SIZE)
         ));
         let running = self.running.as_mut().expect("invoked");
         if !running.warm {
@@ -327,7 +336,7 @@ impl LambdaProcess {
         command
             .env("AWS_LAMBDA_RUNTIME_API", address.to_string())
             .env("AWS_LAMBDA_FUNCTION_NAME", &self.name)
-            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", MEMORY_SIZE)
             .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
             .env(
                 "AWS_LAMBDA_LOG_GROUP_NAME",

@@ -1,0 +1,84 @@
+//! `alias = "live"`: a function Cognito invokes through an alias on a
+//! published version, which is what provisioned concurrency attaches to.
+//!
+//! A version is immutable, and CloudFormation publishes one only when the
+//! `AWS::Lambda::Version` resource is replaced. Its `Description` carries a
+//! hash of the function's configuration, as the merged template has it, and
+//! the deploy ID parameter: a deploy publishes a new version when the
+//! configuration changed, or when `CognitoTriggerDeployId` is given a new
+//! value (the code's changes do not show in the template, whose `Code` is a
+//! directory). The same sources always give the same template.
+
+use super::existing::DEPLOY_ID_PARAMETER;
+use super::lambda::LogicalIds;
+use super::limits;
+use super::node::{Map, Node, get_att, reference, sub};
+
+/// What Cognito and the permissions name for a function: its alias when it
+/// has one, else the function itself.
+pub fn invoke_target(base: &str, alias: Option<&str>) -> Node {
+    let ids = LogicalIds::new(base);
+    match alias {
+        // `Ref` of an alias is its ARN.
+        Some(_) => reference(&ids.alias),
+        None => get_att(&ids.function, "Arn"),
+    }
+}
+
+/// Adds the version and the alias of the function `base`.
+pub fn add(resources: &mut Map, base: &str, alias: &str, provisioned: Option<u32>) {
+    let ids = LogicalIds::new(base);
+    resources.insert(
+        ids.version.clone(),
+        Map::new().with("Type", "AWS::Lambda::Version").with(
+            "Properties",
+            Map::new()
+                .with("FunctionName", reference(&ids.function))
+                // Filled in by `publish_on_change` once overrides are merged.
+                .with("Description", ""),
+        ),
+    );
+    let mut properties = Map::new()
+        .with("Name", alias)
+        .with("FunctionName", reference(&ids.function))
+        .with("FunctionVersion", get_att(&ids.version, "Version"));
+    if let Some(executions) = provisioned {
+        properties.insert(
+            "ProvisionedConcurrencyConfig",
+            Map::new().with("ProvisionedConcurrentExecutions", executions),
+        );
+    }
+    resources.insert(
+        ids.alias,
+        Map::new()
+            .with("Type", "AWS::Lambda::Alias")
+            .with("Properties", properties),
+    );
+}
+
+/// Sets each version's `Description` from its function's configuration in
+/// the merged `template`, so that a changed configuration publishes a new
+/// version on the next deploy.
+pub fn publish_on_change(template: &mut Map, bases: &[String]) {
+    let Some(Node::Map(resources)) = template.get_mut("Resources") else {
+        return;
+    };
+    for base in bases {
+        let ids = LogicalIds::new(base);
+        let configuration = match resources.get(&ids.function) {
+            Some(Node::Map(function)) => function.get("Properties").cloned(),
+            _ => None,
+        };
+        let text = serde_json::to_string(&configuration.unwrap_or(Node::Null))
+            .expect("a template serializes");
+        let description = sub(&format!(
+            "configuration {:016x}, deploy ${{{DEPLOY_ID_PARAMETER}}}",
+            limits::fnv1a(text.as_bytes())
+        ));
+        if let Some(Node::Map(version)) = resources.get_mut(&ids.version)
+            && let Some(Node::Map(properties)) = version.get_mut("Properties")
+        {
+            properties.insert("Description", description);
+        }
+    }
+}
