@@ -330,7 +330,9 @@ fn no_template_after_a_failed_build(
 ) {
     let (success, stderr) = package.cargo("check");
     assert!(success, "{stderr}");
-    let good = package.template().expect("a good build writes the template");
+    let good = package
+        .template()
+        .expect("a good build writes the template");
     break_it(&package.dir);
     let stderr = package.fails();
     assert_eq!(
@@ -373,8 +375,22 @@ fn a_misspelt_trigger_leaves_no_truncated_template() {
     );
     no_template_after_a_failed_build(
         &package,
-        |dir| edit(dir, "src/bin/confirm.rs", "PostConfirmation", "PostConfirmaton"),
-        |dir| edit(dir, "src/bin/confirm.rs", "PostConfirmaton", "PostConfirmation"),
+        |dir| {
+            edit(
+                dir,
+                "src/bin/confirm.rs",
+                "PostConfirmation",
+                "PostConfirmaton",
+            )
+        },
+        |dir| {
+            edit(
+                dir,
+                "src/bin/confirm.rs",
+                "PostConfirmaton",
+                "PostConfirmation",
+            )
+        },
     );
 }
 
@@ -429,15 +445,31 @@ fn failed_settings_overrides_cycles_and_limits_leave_no_stale_template() {
     edit(&package.dir, yaml, "Resources:", "Resource:");
     let stderr = package.fails();
     assert!(
-        stderr.contains("resources.yaml:1:1: Resource: unknown template section: did you mean `Resources`?"),
+        stderr.contains(
+            "resources.yaml:1:1: Resource: unknown template section: did you mean `Resources`?"
+        ),
         "{stderr}"
     );
     edit(&package.dir, yaml, "Resource:", "Resources:");
     // A circular dependency.
     no_template_after_a_failed_build(
         &package,
-        |dir| edit(dir, yaml, "Tags: []", "Environment: { Variables: { POOL: !Ref CognitoUserPoolMyPool } }"),
-        |dir| edit(dir, yaml, "Environment: { Variables: { POOL: !Ref CognitoUserPoolMyPool } }", "Tags: []"),
+        |dir| {
+            edit(
+                dir,
+                yaml,
+                "Tags: []",
+                "Environment: { Variables: { POOL: !Ref CognitoUserPoolMyPool } }",
+            )
+        },
+        |dir| {
+            edit(
+                dir,
+                yaml,
+                "Environment: { Variables: { POOL: !Ref CognitoUserPoolMyPool } }",
+                "Tags: []",
+            )
+        },
     );
     // A limit: Cognito waits 5 s at most.
     no_template_after_a_failed_build(
@@ -455,7 +487,8 @@ fn failed_settings_overrides_cycles_and_limits_leave_no_stale_template() {
 
 #[test]
 fn a_key_the_template_does_not_define_is_an_error_at_the_declaration() {
-    let declaration = "pool = \"P\", trigger = CustomEmailSender, kms_key_id = get_att(\"CodesKey\", \"Arn\")";
+    let declaration =
+        "pool = \"P\", trigger = CustomEmailSender, kms_key_id = get_att(\"CodesKey\", \"Arn\")";
     let package = Package::new(
         "undefined-key",
         &[

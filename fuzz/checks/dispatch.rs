@@ -10,7 +10,7 @@
 //! the normal test run (runtime/tests/properties.rs).
 
 use cognito_trigger::events::*;
-use cognito_trigger::testing::{Invocation, dispatch};
+use cognito_trigger::testing::{Reply, dispatch};
 use cognito_trigger::{Error, INTERNAL_MESSAGE};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -112,7 +112,7 @@ where
     let parses = serde_json::from_slice::<E>(data).is_ok();
     let refusal = refusal(data, &handler);
     match dispatch(handler, data) {
-        Invocation::Response(body) => {
+        Reply::Response(body) => {
             assert!(parses, "answered an event that does not parse");
             assert!(!rejects, "a rejecting handler answered");
             assert_eq!(refusal, None, "answered what Cognito would refuse");
@@ -126,7 +126,7 @@ where
                 "the handler's answer changed more than `response`"
             );
         }
-        Invocation::Error {
+        Reply::Error {
             error_type,
             error_message,
         } => {

@@ -6,7 +6,7 @@
 
 use crate::Function;
 use crate::package::local_region;
-use cognito_trigger::testing::{Invocation, InvokeError, LambdaProcess};
+use cognito_trigger::testing::{InvokeError, LambdaProcess, Reply};
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::server::conn::http1;
@@ -478,8 +478,8 @@ impl Lease {
             let outcome = process.invoke(&payload);
             let log = process.invocation_log().to_owned();
             let (body, error_type) = match outcome {
-                Ok(Invocation::Response(body)) => (body, None),
-                Ok(Invocation::Error {
+                Ok(Reply::Response(body)) => (body, None),
+                Ok(Reply::Error {
                     error_type,
                     error_message,
                 }) => (error_body(&error_type, &error_message), Some(error_type)),

@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
+/// Any error, as `Setup::setup` and the Lambda runtime pass them on.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// What the user sees when a handler fails for a reason they should not see.
@@ -58,10 +59,14 @@ impl Error {
         self
     }
 
+    /// Whether this is the handler's decision ([`Error::reject`]) rather
+    /// than a failure: it is logged at INFO, not ERROR.
     pub fn is_rejection(&self) -> bool {
         self.kind == Kind::Rejected
     }
 
+    /// The `errorType` Lambda reports: `Rejected`, `InternalError`, or the
+    /// one given with [`Error::with_type`].
     pub fn error_type(&self) -> &str {
         &self.error_type
     }

@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 /// The invocation being handled. A handler takes it by value after the
 /// event (and after `&State`, if any):
 ///
-/// ```no_run
+/// ```no_run,standalone_crate
 /// use cognito_trigger::events::PreSignUpEvent;
 /// use cognito_trigger::{Error, Invocation, cognito_trigger};
 /// use std::time::Duration;

@@ -78,10 +78,7 @@ pub mod testing;
 
 #[cfg(feature = "runtime")]
 mod entry;
-// Its items' docs come with the logging work under way in error.rs; until
-// then, `missing_docs` would fail `clippy -D warnings` there.
 #[cfg(feature = "runtime")]
-#[allow(missing_docs)]
 mod error;
 #[cfg(feature = "runtime")]
 mod invocation;

@@ -7,7 +7,7 @@
 #![cfg(feature = "testing")]
 
 use cognito_trigger::events::*;
-use cognito_trigger::testing::{Invocation, dispatch};
+use cognito_trigger::testing::{Reply, dispatch};
 use cognito_trigger::{Error, INTERNAL_MESSAGE};
 use std::fmt;
 use std::io;
@@ -22,13 +22,13 @@ fn sign_up_event() -> Vec<u8> {
 }
 
 /// The error a handler's failure becomes, as Cognito receives it.
-fn error_of(invocation: Invocation) -> (String, String) {
+fn error_of(invocation: Reply) -> (String, String) {
     match invocation {
-        Invocation::Error {
+        Reply::Error {
             error_type,
             error_message,
         } => (error_type, error_message),
-        Invocation::Response(body) => panic!(
+        Reply::Response(body) => panic!(
             "expected an error, got a response: {}",
             String::from_utf8_lossy(&body)
         ),
@@ -183,7 +183,7 @@ fn panic_messages_stay_in_the_log() {
     // The handlers ran and failed; a good one still answers normally.
     assert!(matches!(
         dispatch(accepts, &sign_up_event()),
-        Invocation::Response(_)
+        Reply::Response(_)
     ));
 }
 

@@ -7,7 +7,7 @@
 #![cfg(feature = "testing")]
 
 use cognito_trigger::events::*;
-use cognito_trigger::testing::{Invocation, dispatch};
+use cognito_trigger::testing::{Reply, dispatch};
 use cognito_trigger::{Error, INTERNAL_MESSAGE};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -21,8 +21,8 @@ where
 {
     let payload = serde_json::to_vec(event).unwrap();
     match dispatch(async |event: E| Ok::<_, Error>(handler(event)), &payload) {
-        Invocation::Response(_) => None,
-        Invocation::Error {
+        Reply::Response(_) => None,
+        Reply::Error {
             error_type,
             error_message,
         } => Some((error_type, error_message)),

@@ -6,7 +6,7 @@ use cognito_trigger::events::{
     DefineAuthChallengeEvent, DefineAuthChallengeSource, PreSignUpEvent, PreSignUpSource,
 };
 use cognito_trigger::testing::http::{Response, call};
-use cognito_trigger::testing::{Invocation, LambdaProcess};
+use cognito_trigger::testing::{LambdaProcess, Reply};
 use cognito_trigger_local::{Server, functions_in};
 use serde_json::Value;
 use std::path::Path;
@@ -139,12 +139,12 @@ fn an_unknown_challenge_is_refused_and_logged_and_the_process_serves_on() {
     };
     assert_eq!(
         function.invoke(&event("misroute")).unwrap(),
-        Invocation::Error {
+        Reply::Error {
             error_type: "InvalidResponse".into(),
             error_message: "Internal error".into(),
         }
     );
-    let Invocation::Response(body) = function.invoke(&event("jane")).unwrap() else {
+    let Reply::Response(body) = function.invoke(&event("jane")).unwrap() else {
         panic!("the next invocation is served");
     };
     let answer: Value = serde_json::from_slice(&body).unwrap();

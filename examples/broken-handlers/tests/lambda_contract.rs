@@ -7,7 +7,7 @@ use cognito_trigger::events::{
     PreSignUpEvent, PreSignUpSource, PreTokenGenerationEvent, TokenGenerationSource,
 };
 use cognito_trigger::testing::http::{Response, call};
-use cognito_trigger::testing::{Invocation, LambdaProcess};
+use cognito_trigger::testing::{LambdaProcess, Reply};
 use cognito_trigger_local::{Options, Record, Server, functions_in};
 use serde_json::Value;
 use std::path::Path;
@@ -137,7 +137,7 @@ fn the_timeout_counts_from_when_the_process_takes_the_event() {
         .env("INSPECT_INIT_MS", "1500");
     // 2 seconds after it is sent, half a second after the process takes it.
     let answer = function.invoke(&inspect_event("sleep-500")).unwrap();
-    assert!(matches!(answer, Invocation::Response(_)), "{answer:?}");
+    assert!(matches!(answer, Reply::Response(_)), "{answer:?}");
     let report = function.invocation_log().lines().last().unwrap().to_owned();
     assert!(report.contains("\tInit Duration: "), "{report}");
     // Warm: no init, and the timeout still holds.

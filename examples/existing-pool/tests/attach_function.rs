@@ -4,7 +4,7 @@
 //! what is not a custom resource request.
 
 use cognito_trigger::testing::http::{read_request, write_response};
-use cognito_trigger::testing::{Invocation, LambdaProcess};
+use cognito_trigger::testing::{LambdaProcess, Reply};
 use serde_json::{Value, json};
 use std::io::BufReader;
 use std::net::TcpListener;
@@ -47,7 +47,7 @@ fn a_rollback_delete_is_answered_at_the_response_url() {
     });
     let mut function = function();
     let outcome = function.invoke(event.to_string().as_bytes()).unwrap();
-    assert_eq!(outcome, Invocation::Response(b"null".to_vec()));
+    assert_eq!(outcome, Reply::Response(b"null".to_vec()));
     let put = received.recv_timeout(Duration::from_secs(10)).unwrap();
     assert_eq!(
         (put.method.as_str(), put.path.as_str()),
@@ -62,7 +62,7 @@ fn a_rollback_delete_is_answered_at_the_response_url() {
 #[test]
 fn other_events_are_refused() {
     let mut function = function();
-    let Invocation::Error { error_message, .. } = function
+    let Reply::Error { error_message, .. } = function
         .invoke(br#"{"triggerSource": "PreSignUp_SignUp"}"#)
         .unwrap()
     else {

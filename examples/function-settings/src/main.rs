@@ -20,7 +20,9 @@ fn screen(event: PreSignUpEvent, domain: &str) -> Result<PreSignUpEvent, Error> 
         .unwrap_or_default();
     match email.rsplit_once('@') {
         Some((_, found)) if found.eq_ignore_ascii_case(domain) => Ok(event),
-        _ => Err(Error::reject(format!("Sign-up is open to {domain} addresses only"))),
+        _ => Err(Error::reject(format!(
+            "Sign-up is open to {domain} addresses only"
+        ))),
     }
 }
 

@@ -4,7 +4,7 @@
 //! serving after a rejection or a malformed event.
 
 use cognito_trigger::events::{PreSignUpEvent, PreSignUpSource};
-use cognito_trigger::testing::{Invocation, LambdaProcess};
+use cognito_trigger::testing::{LambdaProcess, Reply};
 use serde_json::{Value, json};
 
 fn sign_up(email: &str) -> Value {
@@ -16,7 +16,7 @@ fn sign_up(email: &str) -> Value {
     event
 }
 
-fn invoke(function: &mut LambdaProcess, event: &Value) -> Invocation {
+fn invoke(function: &mut LambdaProcess, event: &Value) -> Reply {
     function
         .invoke(&serde_json::to_vec(event).unwrap())
         .expect("the function answers")
@@ -27,7 +27,7 @@ fn the_binary_serves_the_runtime_api() {
     let mut function = LambdaProcess::new(env!("CARGO_BIN_EXE_pre_sign_up"), "pre_sign_up");
 
     let event = sign_up("jane@example.com");
-    let Invocation::Response(body) = invoke(&mut function, &event) else {
+    let Reply::Response(body) = invoke(&mut function, &event) else {
         panic!("accepted");
     };
     let mut expected = event.clone();
@@ -41,14 +41,14 @@ fn the_binary_serves_the_runtime_api() {
 
     assert_eq!(
         invoke(&mut function, &sign_up("jane@elsewhere.org")),
-        Invocation::Error {
+        Reply::Error {
             error_type: "Rejected".into(),
             error_message: "Sign-up is open to @example.com addresses only".into()
         }
     );
 
     let malformed = json!({"triggerSource": "PreSignUp_SignUp", "request": {"userAttributes": 42}});
-    let Invocation::Error {
+    let Reply::Error {
         error_type,
         error_message,
     } = invoke(&mut function, &malformed)
@@ -61,7 +61,7 @@ fn the_binary_serves_the_runtime_api() {
         "Invalid event at request.userAttributes: expected a map"
     );
 
-    let Invocation::Response(body) = invoke(&mut function, &sign_up("joe@example.com")) else {
+    let Reply::Response(body) = invoke(&mut function, &sign_up("joe@example.com")) else {
         panic!("served again");
     };
     assert_eq!(
@@ -126,7 +126,7 @@ fn a_rejection_is_logged_once_at_info_and_log_records_name_their_request() {
 
     assert!(matches!(
         invoke(&mut function, &sign_up("jane@elsewhere.org")),
-        Invocation::Error { .. }
+        Reply::Error { .. }
     ));
     let (id, lines) = invocation_lines(&function);
     assert_eq!(
@@ -140,7 +140,7 @@ fn a_rejection_is_logged_once_at_info_and_log_records_name_their_request() {
 
     assert!(matches!(
         invoke(&mut function, &sign_up("jane@example.com")),
-        Invocation::Response(_)
+        Reply::Response(_)
     ));
     let (id, lines) = invocation_lines(&function);
     assert_eq!(
@@ -223,11 +223,11 @@ fn the_binary_logs_at_the_level_lambda_sets() {
         .env("AWS_LAMBDA_LOG_LEVEL", "WARN")
         .log_to(&file.0);
     let rejected = invoke(&mut function, &sign_up("jane@elsewhere.org"));
-    assert!(matches!(rejected, Invocation::Error { .. }));
+    assert!(matches!(rejected, Reply::Error { .. }));
     let malformed = json!({"triggerSource": "PreSignUp_SignUp", "request": {"userAttributes": 42}});
     assert!(matches!(
         invoke(&mut function, &malformed),
-        Invocation::Error { .. }
+        Reply::Error { .. }
     ));
     let (id, _) = invocation_lines(&function);
     function.stop();

@@ -50,7 +50,13 @@ pub fn read(dir: &Path) -> Result<Package, Problem> {
     let name = package
         .get("name")
         .and_then(toml::Value::as_str)
-        .ok_or_else(|| located(Problem::new(CARGO_TOML, path(&["package", "name"]), "no package name")))?
+        .ok_or_else(|| {
+            located(Problem::new(
+                CARGO_TOML,
+                path(&["package", "name"]),
+                "no package name",
+            ))
+        })?
         .to_owned();
     let metadata = package
         .get("metadata")

@@ -86,10 +86,7 @@ pub fn add_attachments(
         let mut properties = Map::new()
             .with("ServiceToken", get_att(&attach, "Arn"))
             .with("UserPool", *pool)
-            .with(
-                "FunctionArn",
-                targets[&function.bin].clone(),
-            )
+            .with("FunctionArn", targets[&function.bin].clone())
             .with("Triggers", triggers);
         if let Some(key) = declarations.iter().find_map(|d| d.kms_key.as_ref()) {
             properties.insert("KmsKeyId", kms_key(key));

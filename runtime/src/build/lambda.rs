@@ -99,7 +99,10 @@ impl Lambda<'_> {
             .with("Code", format!("../../lambda/{}/", self.bin))
             .with("Role", get_att(&role, "Arn"));
         if !self.environment.is_empty() {
-            properties.insert("Environment", Map::new().with("Variables", self.environment));
+            properties.insert(
+                "Environment",
+                Map::new().with("Variables", self.environment),
+            );
         }
         let mut logging = Map::new().with("LogGroup", reference(&log_group));
         for (key, value) in &self.logging {

@@ -379,7 +379,11 @@ fn undefined_keys(manifest: &mut Manifest, template: &node::Map, overrides: Opti
                 Some(kind) if kind == KMS_KEY => continue,
                 Some(kind) => format!(
                     "`{resource}` is {}, not an {KMS_KEY}: name the key's resource, or give the key's ARN (`kms_key_id = \"arn:aws:kms:<region>:<account>:key/<key-id>\"`)",
-                    if kind.is_empty() { "a resource without a Type".to_owned() } else { format!("a {kind}") }
+                    if kind.is_empty() {
+                        "a resource without a Type".to_owned()
+                    } else {
+                        format!("a {kind}")
+                    }
                 ),
                 None => format!(
                     "the template defines no resource `{resource}`: declare the key as `{resource}: {{ Type: {KMS_KEY}, ... }}` {place}, or give the key's ARN (`kms_key_id = \"arn:aws:kms:<region>:<account>:key/<key-id>\"`)"
@@ -451,7 +455,10 @@ fn architecture_mismatches(target: &Path, template: &Template) -> Vec<String> {
         ) else {
             continue;
         };
-        let Some(bin) = code.strip_prefix("../../lambda/").map(|b| b.trim_end_matches('/')) else {
+        let Some(bin) = code
+            .strip_prefix("../../lambda/")
+            .map(|b| b.trim_end_matches('/'))
+        else {
             continue;
         };
         let bootstrap = target.join("lambda").join(bin).join("bootstrap");
@@ -472,7 +479,10 @@ fn architecture_mismatches(target: &Path, template: &Template) -> Vec<String> {
 fn elf_architecture(path: &Path) -> Option<&'static str> {
     use std::io::Read;
     let mut header = [0u8; 20];
-    std::fs::File::open(path).ok()?.read_exact(&mut header).ok()?;
+    std::fs::File::open(path)
+        .ok()?
+        .read_exact(&mut header)
+        .ok()?;
     if &header[..4] != b"\x7fELF" {
         return None;
     }
@@ -577,7 +587,9 @@ mod tests {
         std::fs::remove_dir_all(&target).unwrap();
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(
-            warnings[0].contains(&format!("is an {host} binary, but the template deploys `sign_up` on {other}")),
+            warnings[0].contains(&format!(
+                "is an {host} binary, but the template deploys `sign_up` on {other}"
+            )),
             "{warnings:?}"
         );
     }

@@ -22,7 +22,7 @@ pub struct Problem {
     pub on: On,
     /// What is wrong, and how to fix it.
     pub message: String,
-    /// Found by [`locate_toml`] or [`locate_yaml`].
+    /// Found once the file is read, by the key path.
     pub at: Option<Position>,
 }
 
@@ -48,7 +48,11 @@ pub struct Position {
 
 impl Problem {
     /// A problem with the value at `path` in `file`.
-    pub(crate) fn new(file: impl Into<String>, path: Vec<String>, message: impl fmt::Display) -> Self {
+    pub(crate) fn new(
+        file: impl Into<String>,
+        path: Vec<String>,
+        message: impl fmt::Display,
+    ) -> Self {
         Self {
             file: Some(file.into()),
             path,
@@ -59,7 +63,11 @@ impl Problem {
     }
 
     /// A problem with the key at `path` itself.
-    pub(crate) fn on_key(file: impl Into<String>, path: Vec<String>, message: impl fmt::Display) -> Self {
+    pub(crate) fn on_key(
+        file: impl Into<String>,
+        path: Vec<String>,
+        message: impl fmt::Display,
+    ) -> Self {
         Self {
             on: On::Key,
             ..Self::new(file, path, message)

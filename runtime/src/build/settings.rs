@@ -283,7 +283,10 @@ impl Reader<'_> {
             return variables;
         };
         let Some(table) = value.as_table() else {
-            self.error("environment", "expected a table of variables, e.g. `environment = { STAGE = \"prod\" }`");
+            self.error(
+                "environment",
+                "expected a table of variables, e.g. `environment = { STAGE = \"prod\" }`",
+            );
             return variables;
         };
         for (name, value) in table {
@@ -324,7 +327,11 @@ impl Reader<'_> {
             let index = format!("[{index}]");
             let path = self.at(&["policy_statements"]);
             let Some(statement) = item.as_table() else {
-                self.errors.push(Problem::new(CARGO_TOML, path, format!("statement {index} is not a table with Effect, Action and Resource")));
+                self.errors.push(Problem::new(
+                    CARGO_TOML,
+                    path,
+                    format!("statement {index} is not a table with Effect, Action and Resource"),
+                ));
                 continue;
             };
             let mut problems = Vec::new();
@@ -342,11 +349,15 @@ impl Reader<'_> {
                 _ => problems.push("`Effect` must be \"Allow\" or \"Deny\"".to_owned()),
             }
             for (key, not_key) in [("Action", "NotAction"), ("Resource", "NotResource")] {
-                let given: Vec<&toml::Value> =
-                    [key, not_key].iter().filter_map(|k| statement.get(*k)).collect();
+                let given: Vec<&toml::Value> = [key, not_key]
+                    .iter()
+                    .filter_map(|k| statement.get(*k))
+                    .collect();
                 match given[..] {
                     [value] if strings(value) => {}
-                    [_] => problems.push(format!("`{key}` (or `{not_key}`) must be a string or a list of strings")),
+                    [_] => problems.push(format!(
+                        "`{key}` (or `{not_key}`) must be a string or a list of strings"
+                    )),
                     [] => problems.push(format!("`{key}` (or `{not_key}`) is missing")),
                     _ => problems.push(format!("give `{key}` or `{not_key}`, not both")),
                 }
@@ -358,7 +369,11 @@ impl Reader<'_> {
                 statements.push(node_of(item));
             }
             for problem in problems {
-                self.errors.push(Problem::new(CARGO_TOML, path.clone(), format!("statement {index}: {problem}")));
+                self.errors.push(Problem::new(
+                    CARGO_TOML,
+                    path.clone(),
+                    format!("statement {index}: {problem}"),
+                ));
             }
         }
         statements
@@ -470,8 +485,11 @@ impl Reader<'_> {
                 None => format!("expected one of {}", known.join(", ")),
             };
             let path = self.at(&[&key]);
-            self.errors
-                .push(Problem::on_key(CARGO_TOML, path, format!("unknown key: {hint}")));
+            self.errors.push(Problem::on_key(
+                CARGO_TOML,
+                path,
+                format!("unknown key: {hint}"),
+            ));
         }
     }
 
@@ -624,10 +642,12 @@ impl Reader<'_> {
     }
 }
 
-
 /// Whether `value` is a string or a list of strings, as IAM takes them.
 fn strings(value: &toml::Value) -> bool {
-    value.is_str() || value.as_array().is_some_and(|items| items.iter().all(toml::Value::is_str))
+    value.is_str()
+        || value
+            .as_array()
+            .is_some_and(|items| items.iter().all(toml::Value::is_str))
 }
 
 /// `arn:<partition>:iam::<aws or account>:policy/<path and name>`.

@@ -3,12 +3,12 @@
 //! `AWS::Lambda::Function` with a logging-only role and its log group, and per
 //! (pool, function) an `AWS::Lambda::Permission` for Cognito.
 
-use super::{alias, existing};
 use super::lambda::{Lambda, LogicalIds, TRIGGER_SKIPS, policy, statement};
 use super::limits::{self, LOGICAL_ID};
 use super::node::{Map, Node, get_att, reference, sub};
 use super::problem::{CARGO_TOML, Problem};
 use super::settings::{FunctionSettings, PoolSettings, Settings, metadata_path};
+use super::{alias, existing};
 use cognito_trigger_core::manifest::{Declared, Function, Manifest};
 use cognito_trigger_core::naming::{function_base, function_logical_id, pool_logical_id};
 use cognito_trigger_core::suggest::did_you_mean;
@@ -461,7 +461,11 @@ fn add_function(
         )
     };
     let mut protect = |id: &str, path: &[&str], origin: String| {
-        let mut full = vec!["Resources".to_owned(), id.to_owned(), "Properties".to_owned()];
+        let mut full = vec![
+            "Resources".to_owned(),
+            id.to_owned(),
+            "Properties".to_owned(),
+        ];
         full.extend(path.iter().map(|p| p.to_string()));
         protected.push(Protected { path: full, origin });
     };
@@ -476,13 +480,24 @@ fn add_function(
         protect(
             &ids.function,
             &["Environment", "Variables", KMS_KEY_VARIABLE],
-            format!("the kms_key_id of fn {} ({})", function.name, function.location),
+            format!(
+                "the kms_key_id of fn {} ({})",
+                function.name, function.location
+            ),
         );
     }
     let logging: Vec<(&'static str, String)> = [
         ("LogFormat", &chosen.log_format, "log_format"),
-        ("ApplicationLogLevel", &chosen.application_log_level, "application_log_level"),
-        ("SystemLogLevel", &chosen.system_log_level, "system_log_level"),
+        (
+            "ApplicationLogLevel",
+            &chosen.application_log_level,
+            "application_log_level",
+        ),
+        (
+            "SystemLogLevel",
+            &chosen.system_log_level,
+            "system_log_level",
+        ),
     ]
     .into_iter()
     .filter_map(|(key, value, setting)| {
@@ -492,7 +507,11 @@ fn add_function(
     })
     .collect();
     if !chosen.managed_policy_arns.is_empty() {
-        protect(&ids.role, &["ManagedPolicyArns"], origin("managed_policy_arns"));
+        protect(
+            &ids.role,
+            &["ManagedPolicyArns"],
+            origin("managed_policy_arns"),
+        );
     }
     // Cognito invokes custom senders asynchronously: an event that still fails
     // after Lambda's retries (a code the user never got) is kept, not dropped.
@@ -539,6 +558,9 @@ fn add_function(
     .add_to(resources);
 }
 
+// The template's parts being built (resources, outputs, protected paths,
+// problems) and the pool's inputs: a struct would only rename them.
+#[allow(clippy::too_many_arguments)]
 fn add_pool(
     resources: &mut Map,
     outputs: &mut Map,
@@ -805,8 +827,8 @@ mod tests {
     }
 
     fn template(manifest: &Manifest, settings: &Settings) -> Map {
-        let generated = generate(manifest, settings, "../../..")
-            .unwrap_or_else(|errors| panic!("{errors:#?}"));
+        let generated =
+            generate(manifest, settings, "../../..").unwrap_or_else(|errors| panic!("{errors:#?}"));
         // The same input, the same template.
         let again = generate(manifest, settings, "../../..").ok().unwrap();
         assert_eq!(generated.template, again.template);
@@ -1031,10 +1053,14 @@ mod tests {
 
     #[test]
     fn an_alias_is_what_cognito_and_the_permissions_name() {
-        let mut function = function("sign_up", &[("Pool", Trigger::PreSignUp), ("Old", Trigger::PreSignUp)]);
+        let mut function = function(
+            "sign_up",
+            &[("Pool", Trigger::PreSignUp), ("Old", Trigger::PreSignUp)],
+        );
         function.declarations[1].values.existing = true;
         let manifest = manifest_of(function);
-        let settings = settings_from("[functions.sign_up]\nalias = \"live\"\nprovisioned_concurrency = 2\n");
+        let settings =
+            settings_from("[functions.sign_up]\nalias = \"live\"\nprovisioned_concurrency = 2\n");
         let generated = generate(&manifest, &settings, "../../..").unwrap();
         let yaml = crate::build::yaml::to_yaml(&generated.template);
         let alias = reference("SignUpAlias");
@@ -1043,24 +1069,46 @@ mod tests {
             _ => panic!("{yaml}"),
         };
         let property = |id: &str, path: &[&str]| {
-            let mut node = resources.get(id).unwrap_or_else(|| panic!("{id} in {yaml}"));
+            let mut node = resources
+                .get(id)
+                .unwrap_or_else(|| panic!("{id} in {yaml}"));
             for key in ["Properties"].iter().chain(path) {
                 node = match node {
-                    Node::Map(map) => map.get(key).unwrap_or_else(|| panic!("{id}.{key} in {yaml}")),
+                    Node::Map(map) => map
+                        .get(key)
+                        .unwrap_or_else(|| panic!("{id}.{key} in {yaml}")),
                     _ => panic!("{yaml}"),
                 };
             }
             node.clone()
         };
-        assert_eq!(property("CognitoUserPoolPool", &["LambdaConfig", "PreSignUp"]), alias);
-        assert_eq!(property("SignUpPermissionCognitoUserPoolPool", &["FunctionName"]), alias);
-        assert_eq!(property("SignUpAttachmentCognitoUserPoolOld", &["FunctionArn"]), alias);
+        assert_eq!(
+            property("CognitoUserPoolPool", &["LambdaConfig", "PreSignUp"]),
+            alias
+        );
+        assert_eq!(
+            property("SignUpPermissionCognitoUserPoolPool", &["FunctionName"]),
+            alias
+        );
+        assert_eq!(
+            property("SignUpAttachmentCognitoUserPoolOld", &["FunctionArn"]),
+            alias
+        );
         assert_eq!(property("SignUpAlias", &["Name"]), Node::from("live"));
         assert_eq!(
-            property("SignUpAlias", &["ProvisionedConcurrencyConfig", "ProvisionedConcurrentExecutions"]),
+            property(
+                "SignUpAlias",
+                &[
+                    "ProvisionedConcurrencyConfig",
+                    "ProvisionedConcurrentExecutions"
+                ]
+            ),
             Node::from(2u32)
         );
-        assert_eq!(property("SignUpAlias", &["FunctionVersion"]), get_att("SignUpVersion", "Version"));
+        assert_eq!(
+            property("SignUpAlias", &["FunctionVersion"]),
+            get_att("SignUpVersion", "Version")
+        );
         assert!(yaml.contains("CognitoTriggerDeployId:"), "{yaml}");
     }
 
@@ -1072,11 +1120,18 @@ mod tests {
             crate::build::alias::publish_on_change(&mut generated.template, &generated.aliased);
             let yaml = crate::build::yaml::to_yaml(&generated.template);
             let start = yaml.find("SignUpVersion:").expect("a version");
-            let line = yaml[start..].lines().find(|l| l.contains("configuration")).unwrap();
+            let line = yaml[start..]
+                .lines()
+                .find(|l| l.contains("configuration"))
+                .unwrap();
             line.to_owned()
         };
         let live = description("alias = \"live\"\n");
-        assert_eq!(live, description("alias = \"live\"\n"), "the same sources, the same template");
+        assert_eq!(
+            live,
+            description("alias = \"live\"\n"),
+            "the same sources, the same template"
+        );
         assert!(live.contains("deploy ${CognitoTriggerDeployId}"), "{live}");
         assert_ne!(live, description("alias = \"live\"\nmemory_size = 256\n"));
     }

@@ -235,7 +235,7 @@ impl<'a> Message<'a> {
                         "frame {sequence} where frame {expected} should be"
                     )));
                 }
-                if reader.take(IV_LEN, "frame IV")? == [9; 12] {
+                if reader.take(IV_LEN, "frame IV")? != frame_iv(sequence) {
                     return Err(refuse(format!(
                         "frame {sequence} has an IV other than its sequence number"
                     )));

@@ -32,7 +32,7 @@
 //!
 //! ```no_run
 //! # use cognito_trigger::events::{PreSignUpEvent, PreSignUpSource};
-//! # use cognito_trigger::testing::{Invocation, LambdaProcess};
+//! # use cognito_trigger::testing::{Reply, LambdaProcess};
 //! # // A doctest has no binary: `env!` stands for cargo's here.
 //! # macro_rules! env { ($name:literal) => { "target/debug/pre_sign_up" } }
 //! # fn test() -> Result<(), Box<dyn std::error::Error>> {
@@ -40,8 +40,8 @@
 //! let mut function = LambdaProcess::new(env!("CARGO_BIN_EXE_pre_sign_up"), "pre_sign_up");
 //! let event = PreSignUpEvent::sample(PreSignUpSource::SignUp);
 //! match function.invoke(&serde_json::to_vec(&event)?)? {
-//!     Invocation::Response(body) => { /* the event, with `response` set */ }
-//!     Invocation::Error { error_type, error_message } => { /* as Cognito sees it */ }
+//!     Reply::Response(body) => { /* the event, with `response` set */ }
+//!     Reply::Error { error_type, error_message } => { /* as Cognito sees it */ }
 //! }
 //! # Ok(())
 //! # }
@@ -51,9 +51,27 @@
 // until then, `missing_docs` would fail `clippy -D warnings` there.
 #[allow(missing_docs)]
 pub mod http;
+// Unix only: it collects a process's output through a socket pair. The
+// sample events and `dispatch` work everywhere.
+#[cfg(unix)]
 mod process;
 
-pub use process::{Invocation, InvokeError, LambdaProcess};
+#[cfg(unix)]
+pub use process::{InvokeError, LambdaProcess};
+
+/// How one invocation ended, as the function reported it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    /// The body the function posted as its response.
+    Response(Vec<u8>),
+    /// The error document the function posted (`errorType`, `errorMessage`).
+    Error {
+        /// The kind of error, e.g. `Rejected` or `HandlerPanicked`.
+        error_type: String,
+        /// What Cognito shows the user.
+        error_message: String,
+    },
+}
 
 use crate::events::{Attributes, Trigger, TriggerEvent};
 
@@ -156,7 +174,7 @@ user_attributes!(
 /// Runs `handler` on `payload` the way the generated entrypoint does (the
 /// same decoding, error reports and panic catching, on a current-thread
 /// runtime), without a process: for fuzzing and quick tests of the whole path.
-pub fn dispatch<E, R, F, Fut>(handler: F, payload: &[u8]) -> Invocation
+pub fn dispatch<E, R, F, Fut>(handler: F, payload: &[u8]) -> Reply
 where
     E: serde::de::DeserializeOwned + serde::Serialize + crate::events::Answer,
     F: Fn(E) -> Fut,
@@ -167,8 +185,8 @@ where
         .build()
         .expect("a current-thread runtime starts");
     match runtime.block_on(crate::entry::invoke(&handler, payload)) {
-        Ok(event) => Invocation::Response(serde_json::to_vec(&event).expect("events serialize")),
-        Err(diagnostic) => Invocation::Error {
+        Ok(event) => Reply::Response(serde_json::to_vec(&event).expect("events serialize")),
+        Err(diagnostic) => Reply::Error {
             error_type: diagnostic.error_type,
             error_message: diagnostic.error_message,
         },

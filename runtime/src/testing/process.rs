@@ -9,6 +9,7 @@
 //! collects it; each invocation's part of it, framed by Lambda's `START`,
 //! `END` and `REPORT` lines, is kept for [`LambdaProcess::invocation_log`].
 
+use super::Reply;
 use super::http::{read_request, write_response};
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -32,20 +33,6 @@ static INVOCATIONS: AtomicU64 = AtomicU64::new(0);
 /// Marks the lines this harness writes into a process's log (Lambda's
 /// platform lines), which no function writes, so they can be told apart.
 const PLATFORM: u8 = 0;
-
-/// How one invocation ended, as the function reported it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Invocation {
-    /// The body the function posted as its response.
-    Response(Vec<u8>),
-    /// The error document the function posted (`errorType`, `errorMessage`).
-    Error {
-        /// The kind of error, e.g. `Rejected` or `HandlerPanicked`.
-        error_type: String,
-        /// What Cognito shows the user.
-        error_message: String,
-    },
-}
 
 /// An invocation the function did not answer.
 #[derive(Debug)]
@@ -187,7 +174,7 @@ impl LambdaProcess {
     }
 
     /// Sends `payload` to the function and waits for its answer.
-    pub fn invoke(&mut self, payload: &[u8]) -> Result<Invocation, InvokeError> {
+    pub fn invoke(&mut self, payload: &[u8]) -> Result<Reply, InvokeError> {
         let id = format!(
             "{}-{:08}",
             self.name,
@@ -210,7 +197,7 @@ impl LambdaProcess {
             match running.results.recv_timeout(Duration::from_millis(10)) {
                 Ok((answered, outcome)) if answered == id => {
                     break Ok(match outcome {
-                        Outcome::Response(body) => Invocation::Response(body),
+                        Outcome::Response(body) => Reply::Response(body),
                         Outcome::Error(body) => error_document(&body),
                     });
                 }
@@ -433,10 +420,10 @@ impl Log {
     }
 }
 
-fn error_document(body: &[u8]) -> Invocation {
+fn error_document(body: &[u8]) -> Reply {
     let document: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
     let field = |name: &str| document[name].as_str().unwrap_or_default().to_owned();
-    Invocation::Error {
+    Reply::Error {
         error_type: field("errorType"),
         error_message: field("errorMessage"),
     }
