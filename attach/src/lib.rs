@@ -123,8 +123,8 @@ async fn serve(event: LambdaEvent<Value>, clients: &Clients) -> Result<(), lambd
             Value::Null,
         ),
     };
-    // Plain lines in the function's log: a logging subscriber
-    // (tracing-subscriber) would add a fifth to the binary's size.
+    // Plain lines in the function's log: lambda_runtime's subscriber
+    // (tracing-subscriber and its regex engine) made the binary 1.7 MB larger.
     println!(
         "answering CloudFormation: {:?} {}",
         response.status, response.reason
