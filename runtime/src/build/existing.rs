@@ -121,7 +121,7 @@ pub fn add_attachments(
         managed_policy_arns: Vec::new(),
         environment: Map::new(),
         logging: Vec::new(),
-        package_path: Some(package_path.to_owned()),
+        package_path,
         asynchronous: false,
         skips: vec![
             TRIGGER_SKIPS[0],

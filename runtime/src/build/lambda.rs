@@ -24,7 +24,7 @@ pub struct Lambda<'a> {
     /// `ApplicationLogLevel`, `SystemLogLevel`, each if set.
     pub logging: Vec<(&'static str, String)>,
     /// The package that builds `bin`, relative to the template, for `sam build`.
-    pub package_path: Option<String>,
+    pub package_path: &'a str,
     /// Invoked asynchronously: failed events go to a dead-letter queue.
     pub asynchronous: bool,
     /// checkov findings that do not apply, with the reason.
@@ -178,10 +178,8 @@ impl Lambda<'_> {
         let mut metadata = Map::new()
             .with("BuildMethod", "rust-cargolambda")
             .with("BuildProperties", Map::new().with("Binary", self.bin));
-        if let Some(path) = &self.package_path {
-            metadata.insert("aws:asset:path", path.as_str());
-            metadata.insert("aws:asset:property", "Code");
-        }
+        metadata.insert("aws:asset:path", self.package_path);
+        metadata.insert("aws:asset:property", "Code");
         metadata.insert("checkov", checkov_skips(&self.skips));
         resources.insert(
             function,

@@ -172,11 +172,17 @@ pub fn run() {
     let out_dir = PathBuf::from(env("OUT_DIR"));
     println!("cargo::rerun-if-changed=Cargo.toml");
     println!("cargo::rerun-if-changed=src");
+    // Known before Cargo.toml is read, so that a template is removed even
+    // when reading it fails.
+    let target =
+        paths::running_target_dir(&out_dir).unwrap_or_else(|| paths::default_target_dir(&dir));
+    let template_dir = paths::template_dir(&target, &env("CARGO_PKG_NAME"));
+    let template_dirs = [out_dir.join("cognito-trigger"), template_dir.clone()];
     let package = match cargo::read(&dir) {
         Ok(package) => package,
         Err(problem) => {
-            // Without a package name there is no template directory to clean.
             println!("cargo::error={}", problem.one_line());
+            remove_templates(&template_dirs);
             return;
         }
     };
@@ -185,10 +191,6 @@ pub fn run() {
     {
         println!("cargo::rerun-if-changed={file}");
     }
-    let target =
-        paths::running_target_dir(&out_dir).unwrap_or_else(|| paths::default_target_dir(&dir));
-    let template_dir = paths::template_dir(&target, &package.name);
-    let template_dirs = [out_dir.join("cognito-trigger"), template_dir.clone()];
     match generate_for(&dir, package, &template_dir) {
         Ok(output) => {
             if let Err(error) = write(&out_dir, &template_dirs, &output) {

@@ -551,7 +551,7 @@ fn add_function(
         managed_policy_arns: chosen.managed_policy_arns.clone(),
         environment,
         logging,
-        package_path: Some(package_path.to_owned()),
+        package_path,
         asynchronous,
         skips,
     }
