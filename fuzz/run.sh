@@ -1,7 +1,7 @@
 #!/bin/sh
 # Fuzzes one target on stable Rust, then folds what it found into the
 # committed corpus, minimised. Usage (from anywhere):
-#   fuzz/run.sh <decode_events|dispatch|macro_parser> [seconds, default 600]
+#   fuzz/run.sh <decode_events|dispatch|macro_parser|decrypt_message> [seconds, default 600]
 # Findings (crash-*, oom-*, timeout-*, leak-*) land in fuzz/artifacts/<target>/.
 set -eu
 cd "$(dirname "$0")"
@@ -9,6 +9,7 @@ target=$1
 seconds=${2:-600}
 case "$target" in
     macro_parser) dict=dict/rust.dict merge_len=2048 ;;
+    decrypt_message) dict=dict/esdk.dict merge_len=1024 ;;
     *) dict=dict/events.dict merge_len=1024 ;;
 esac
 work=target/work/$target

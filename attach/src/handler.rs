@@ -1,11 +1,13 @@
 //! Create, Update and Delete, as CloudFormation custom resources require:
 //! every request gets a response, and a failed one says why.
 
-use crate::request::{Properties, Request, RequestType, Response, Status};
+use crate::request::{KnownRequest, Properties, Response, Status};
 use crate::{permission, pool};
 use aws_config::BehaviorVersion;
+use aws_lambda_events::cloudformation::{DeleteRequest, UpdateRequest};
 use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
-use serde_json::{Value, json};
+use serde_json::Value;
+use std::collections::HashMap;
 use std::time::Duration;
 
 pub struct Clients {
@@ -38,30 +40,34 @@ impl Clients {
 /// rollback) then has nothing to undo.
 pub(crate) const FAILED_CREATE: &str = "failed-create";
 
-pub async fn handle(request: &Request, clients: &Clients) -> Response {
-    let outcome = match request.request_type {
-        RequestType::Create => create(request, clients).await,
-        RequestType::Update => update(request, clients).await,
-        RequestType::Delete => delete(request, clients).await,
+pub async fn handle(request: KnownRequest<'_>, clients: &Clients) -> Response {
+    let outcome = match request {
+        KnownRequest::Create(create_request) => {
+            create(&create_request.resource_properties, clients).await
+        }
+        KnownRequest::Update(update_request) => update(update_request, clients).await,
+        KnownRequest::Delete(delete_request) => delete(delete_request, clients).await,
     };
     match outcome {
         Ok((physical_id, data)) => {
-            Response::to(request, Status::Success, physical_id, String::new(), data)
+            request.response(Status::Success, physical_id, String::new(), data)
         }
         Err(Failure {
             reason,
             physical_id,
         }) => {
-            let physical_id = match &request.physical_resource_id {
-                Some(id) if request.request_type != RequestType::Create => id.clone(),
-                _ => physical_id.unwrap_or_else(|| FAILED_CREATE.to_owned()),
-            };
-            Response::to(request, Status::Failed, physical_id, reason, Value::Null)
+            let physical_id = request
+                .physical_resource_id()
+                .map(str::to_owned)
+                .or(physical_id)
+                .unwrap_or_else(|| FAILED_CREATE.to_owned());
+            request.response(Status::Failed, physical_id, reason, HashMap::new())
         }
     }
 }
 
-type Outcome = Result<(String, Value), Failure>;
+/// The physical ID, and the attributes `Fn::GetAtt` reads.
+type Outcome = Result<(String, HashMap<String, String>), Failure>;
 
 struct Failure {
     reason: String,
@@ -79,25 +85,18 @@ impl From<String> for Failure {
     }
 }
 
-async fn create(request: &Request, clients: &Clients) -> Outcome {
-    let properties = Properties::from_value(&request.resource_properties)?;
+async fn create(properties: &Value, clients: &Clients) -> Outcome {
+    let properties = Properties::from_value(properties)?;
     apply(&properties, clients).await
 }
 
 /// Same pool and function: re-applied in place, taking back the triggers no
 /// longer declared. Another pool or function: a new resource (new physical
 /// ID), and CloudFormation deletes the old one with its old properties.
-async fn update(request: &Request, clients: &Clients) -> Outcome {
+async fn update(request: &UpdateRequest<Value, Value>, clients: &Clients) -> Outcome {
     let properties = Properties::from_value(&request.resource_properties)?;
-    let old = request
-        .old_resource_properties
-        .as_ref()
-        .map(Properties::from_value)
-        .transpose()?;
-    if let Some(old) = old
-        && old.user_pool == properties.user_pool
-        && old.function_arn == properties.function_arn
-    {
+    let old = Properties::from_value(&request.old_resource_properties)?;
+    if old.user_pool == properties.user_pool && old.function_arn == properties.function_arn {
         let dropped: Vec<_> = old
             .triggers
             .iter()
@@ -145,13 +144,17 @@ async fn apply(properties: &Properties, clients: &Clients) -> Outcome {
     permission::allow(&clients.lambda, &properties.function_arn, &id, &arn)
         .await
         .map_err(written_failure)?;
-    Ok((physical_id, json!({"UserPoolId": id, "UserPoolArn": arn})))
+    let data = HashMap::from([
+        ("UserPoolId".to_owned(), id),
+        ("UserPoolArn".to_owned(), arn),
+    ]);
+    Ok((physical_id, data))
 }
 
-async fn delete(request: &Request, clients: &Clients) -> Outcome {
-    let physical_id = request.physical_resource_id.clone().unwrap_or_default();
+async fn delete(request: &DeleteRequest<Value>, clients: &Clients) -> Outcome {
+    let physical_id = request.physical_resource_id.clone();
     if physical_id == FAILED_CREATE {
-        return Ok((physical_id, Value::Null));
+        return Ok((physical_id, HashMap::new()));
     }
     let properties = Properties::from_value(&request.resource_properties)?;
     // A pool deleted meanwhile has nothing left to undo.
@@ -169,10 +172,66 @@ async fn delete(request: &Request, clients: &Clients) -> Outcome {
         }
         permission::revoke(&clients.lambda, &properties.function_arn, &id).await?;
     }
-    Ok((physical_id, Value::Null))
+    Ok((physical_id, HashMap::new()))
 }
 
 fn physical_id(pool_id: &str, function_arn: &str) -> String {
     let function = function_arn.rsplit(':').next().unwrap_or(function_arn);
     format!("{pool_id}/{function}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::Request;
+    use serde_json::json;
+
+    /// Clients these requests never call: they are answered before any call.
+    fn clients() -> Clients {
+        let behavior = BehaviorVersion::latest();
+        let cognito = aws_sdk_cognitoidentityprovider::Config::builder().behavior_version(behavior);
+        let lambda = aws_sdk_lambda::Config::builder().behavior_version(behavior);
+        Clients {
+            cognito: aws_sdk_cognitoidentityprovider::Client::from_conf(cognito.build()),
+            lambda: aws_sdk_lambda::Client::from_conf(lambda.build()),
+            settle: Duration::ZERO,
+        }
+    }
+
+    fn request(kind: &str, properties: Value) -> Request {
+        serde_json::from_value(json!({
+            "RequestType": kind,
+            "ResponseURL": "https://example.invalid/response",
+            "StackId": "arn:aws:cloudformation:us-east-1:123456789012:stack/s/1",
+            "RequestId": "r-1",
+            "ResourceType": "Custom::CognitoTriggerAttachment",
+            "LogicalResourceId": "UsersAttachment",
+            "PhysicalResourceId": FAILED_CREATE,
+            "ResourceProperties": properties,
+        }))
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn properties_that_do_not_parse_are_answered() {
+        let properties =
+            json!({"ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:attach"});
+        let create = request("Create", properties.clone());
+        let response = handle(KnownRequest::of(&create).unwrap(), &clients()).await;
+        let body = serde_json::to_value(&response).unwrap();
+        assert_eq!(body["Status"], "FAILED");
+        assert_eq!(body["PhysicalResourceId"], FAILED_CREATE);
+        assert_eq!(
+            body["Reason"],
+            "invalid resource properties: missing field `UserPool`"
+        );
+        assert_eq!(body["RequestId"], "r-1");
+        assert_eq!(body["LogicalResourceId"], "UsersAttachment");
+
+        // Its rollback's Delete has nothing to undo, whatever the properties.
+        let delete = request("Delete", properties);
+        let response = handle(KnownRequest::of(&delete).unwrap(), &clients()).await;
+        assert_eq!(response.status, Status::Success);
+        assert_eq!(response.physical_resource_id, FAILED_CREATE);
+    }
 }

@@ -64,10 +64,11 @@ pub mod respond;
 mod slots;
 
 pub use handler::{Clients, handle};
-pub use request::{Properties, Request, Response, Status, TriggerSpec};
+pub use request::{KnownRequest, Properties, Request, Response, Status, TriggerSpec};
 
 use lambda_runtime::{LambdaEvent, service_fn};
 use serde_json::Value;
+use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
 
 /// Serves CloudFormation's custom resource requests on the Lambda runtime
@@ -97,11 +98,13 @@ async fn serve(event: LambdaEvent<Value>, clients: &Clients) -> Result<(), lambd
     let request: Request = match serde_json::from_value(event.payload.clone()) {
         Ok(request) => request,
         Err(error) => {
-            // Without a request there is no URL to answer: let Lambda report it.
             let message = format!("not a CloudFormation custom resource request: {error}");
-            eprintln!("{message}");
-            return Err(message.into());
+            return Err(unanswered(message));
         }
+    };
+    let Some(request) = KnownRequest::of(&request) else {
+        let message = "a custom resource request of a type this function does not know";
+        return Err(unanswered(message.into()));
     };
     // Answer before Lambda's deadline, whatever the calls are doing.
     let left = event
@@ -110,25 +113,32 @@ async fn serve(event: LambdaEvent<Value>, clients: &Clients) -> Result<(), lambd
         .duration_since(SystemTime::now())
         .unwrap_or_default()
         .saturating_sub(Duration::from_secs(5));
-    let response = match tokio::time::timeout(left, handle(&request, clients)).await {
+    let response = match tokio::time::timeout(left, handle(request, clients)).await {
         Ok(response) => response,
-        Err(_) => Response::to(
-            &request,
+        Err(_) => request.response(
             Status::Failed,
             request
-                .physical_resource_id
-                .clone()
-                .unwrap_or_else(|| handler::FAILED_CREATE.into()),
+                .physical_resource_id()
+                .unwrap_or(handler::FAILED_CREATE)
+                .to_owned(),
             "timed out before the function's deadline".into(),
-            Value::Null,
+            HashMap::new(),
         ),
     };
     // Plain lines in the function's log: lambda_runtime's subscriber
     // (tracing-subscriber and its regex engine) made the binary 1.7 MB larger.
     println!(
         "answering CloudFormation: {:?} {}",
-        response.status, response.reason
+        response.status,
+        response.reason.as_deref().unwrap_or_default()
     );
-    respond::send(&request.response_url, &response).await?;
+    respond::send(request.response_url(), &response).await?;
     Ok(())
+}
+
+/// Logs `message`, for a payload there is no known answer to (or no URL to
+/// send it to): Lambda reports the returned error.
+fn unanswered(message: String) -> lambda_runtime::Error {
+    eprintln!("{message}");
+    message.into()
 }

@@ -12,6 +12,7 @@ use crate::request::TriggerSpec;
 use crate::slots;
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::{LambdaConfigType, UserPoolType};
+use cognito_trigger_core::Trigger;
 use cognito_trigger_core::naming::{PoolReference, pool_reference};
 use std::time::Duration;
 
@@ -94,28 +95,28 @@ pub async fn attach(
     let before = lambda_config(&pool);
     let mut config = before.clone();
     for spec in triggers {
-        if !slots::TRIGGERS.contains(&spec.trigger.as_str()) {
+        let Some(trigger) = Trigger::from_name(&spec.trigger) else {
             return Err(format!("unknown trigger `{}`", spec.trigger));
-        }
-        if let Some(holder) = slots::holder(&config, &spec.trigger)
+        };
+        if let Some(holder) = slots::holder(&config, trigger)
             && holder != function_arn
         {
             return Err(format!(
-                "the {} trigger of pool {} is {holder}: this resource never replaces another function's trigger; detach that one first",
-                spec.trigger,
+                "the {trigger} trigger of pool {} is {holder}: this resource never replaces another function's trigger; detach that one first",
                 pool.id().unwrap_or_default()
             ));
         }
         slots::set(
             &mut config,
-            &spec.trigger,
+            trigger,
             Some(function_arn),
             spec.lambda_version.as_deref(),
         );
     }
     if let Some(key) = kms_key_id {
-        let other_sender = ["CustomSMSSender", "CustomEmailSender"]
-            .iter()
+        let other_sender = Trigger::ALL
+            .into_iter()
+            .filter(|t| t.is_custom_sender())
             .any(|t| slots::holder(&config, t).is_some_and(|h| h != function_arn));
         if other_sender && config.kms_key_id.as_deref().is_some_and(|k| k != key) {
             return Err(format!(
@@ -139,9 +140,9 @@ pub async fn detach(
 ) -> Result<Option<Written>, String> {
     let before = lambda_config(&pool);
     let mut config = before.clone();
-    for spec in triggers {
-        if slots::holder(&config, &spec.trigger) == Some(function_arn) {
-            slots::set(&mut config, &spec.trigger, None, None);
+    for trigger in known(triggers) {
+        if slots::holder(&config, trigger) == Some(function_arn) {
+            slots::set(&mut config, trigger, None, None);
         }
     }
     if config == before {
@@ -150,6 +151,12 @@ pub async fn detach(
     write(cognito, pool, before, config, function_arn, triggers)
         .await
         .map(Some)
+}
+
+/// The triggers of `specs` the catalogue has: the others name nothing in a
+/// pool (attach refuses them).
+fn known(specs: &[TriggerSpec]) -> impl Iterator<Item = Trigger> {
+    specs.iter().filter_map(|s| Trigger::from_name(&s.trigger))
 }
 
 fn lambda_config(pool: &UserPoolType) -> LambdaConfigType {
@@ -167,7 +174,7 @@ pub struct Written {
     written: LambdaConfigType,
     function_arn: String,
     /// The triggers the writing resource declares.
-    triggers: Vec<String>,
+    triggers: Vec<Trigger>,
 }
 
 async fn write(
@@ -185,7 +192,7 @@ async fn write(
         before,
         written,
         function_arn: function_arn.to_owned(),
-        triggers: triggers.iter().map(|t| t.trigger.clone()).collect(),
+        triggers: known(triggers).collect(),
     })
 }
 
@@ -214,9 +221,9 @@ impl Written {
     fn undone(&self, after: &LambdaConfigType) -> Vec<String> {
         let own = Some(self.function_arn.as_str());
         let mut undone = Vec::new();
-        for trigger in slots::TRIGGERS {
+        for trigger in Trigger::ALL {
             let now = entry(after, trigger);
-            if self.triggers.iter().any(|t| t == trigger) {
+            if self.triggers.contains(&trigger) {
                 let meant = entry(&self.written, trigger);
                 if meant.0 == own && now != meant {
                     undone.push(format!(
@@ -256,7 +263,7 @@ impl Written {
 /// A trigger's function and event version.
 type Entry<'a> = (Option<&'a str>, Option<&'a str>);
 
-fn entry<'a>(config: &'a LambdaConfigType, trigger: &str) -> Entry<'a> {
+fn entry(config: &LambdaConfigType, trigger: Trigger) -> Entry<'_> {
     (
         slots::holder(config, trigger),
         slots::version(config, trigger),
@@ -337,13 +344,13 @@ mod tests {
     const OWN: &str = "arn:aws:lambda:us-east-1:111111111111:function:own";
     const OTHER: &str = "arn:aws:lambda:us-east-1:111111111111:function:other";
 
-    fn written(before: LambdaConfigType, written: LambdaConfigType, trigger: &str) -> Written {
+    fn written(before: LambdaConfigType, written: LambdaConfigType, trigger: Trigger) -> Written {
         Written {
             pool_id: "us-east-1_AbC123".into(),
             before,
             written,
             function_arn: OWN.into(),
-            triggers: vec![trigger.into()],
+            triggers: vec![trigger],
         }
     }
 
@@ -353,7 +360,7 @@ mod tests {
         let write = written(
             before.clone(),
             LambdaConfigType::builder().build(),
-            "PreSignUp",
+            Trigger::PreSignUp,
         );
         assert_eq!(
             write.undone(&before),
@@ -369,16 +376,26 @@ mod tests {
     #[test]
     fn event_versions_and_the_key_are_part_of_the_write() {
         let mut meant = LambdaConfigType::builder().build();
-        slots::set(&mut meant, "PreTokenGeneration", Some(OWN), Some("V2_0"));
+        slots::set(
+            &mut meant,
+            Trigger::PreTokenGeneration,
+            Some(OWN),
+            Some("V2_0"),
+        );
         meant.kms_key_id = Some("arn:aws:kms:us-east-1:111111111111:key/1".into());
         let write = written(
             LambdaConfigType::builder().build(),
             meant.clone(),
-            "PreTokenGeneration",
+            Trigger::PreTokenGeneration,
         );
         assert!(write.undone(&meant).is_empty());
         let mut after = LambdaConfigType::builder().build();
-        slots::set(&mut after, "PreTokenGeneration", Some(OWN), Some("V1_0"));
+        slots::set(
+            &mut after,
+            Trigger::PreTokenGeneration,
+            Some(OWN),
+            Some("V1_0"),
+        );
         assert_eq!(
             write.undone(&after),
             [
@@ -393,7 +410,7 @@ mod tests {
         let write = written(
             LambdaConfigType::builder().build(),
             LambdaConfigType::builder().pre_sign_up(OWN).build(),
-            "PreSignUp",
+            Trigger::PreSignUp,
         );
         let after = LambdaConfigType::builder()
             .pre_sign_up(OWN)

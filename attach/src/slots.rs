@@ -9,21 +9,9 @@ use aws_sdk_cognitoidentityprovider::types::{
 };
 use cognito_trigger_core::{LambdaVersion, Trigger};
 
-/// The triggers a `LambdaConfig` has, by their CloudFormation names: core's
-/// catalogue.
-pub const TRIGGERS: [&str; Trigger::ALL.len()] = {
-    let mut names = [""; Trigger::ALL.len()];
-    let mut index = 0;
-    while index < names.len() {
-        names[index] = Trigger::ALL[index].name();
-        index += 1;
-    }
-    names
-};
-
 /// The ARN of the function that holds `trigger`, if any.
-pub fn holder<'a>(config: &'a LambdaConfigType, trigger: &str) -> Option<&'a str> {
-    match Trigger::from_name(trigger)? {
+pub fn holder(config: &LambdaConfigType, trigger: Trigger) -> Option<&str> {
+    match trigger {
         Trigger::PreSignUp => config.pre_sign_up.as_deref(),
         Trigger::PostConfirmation => config.post_confirmation.as_deref(),
         Trigger::PreAuthentication => config.pre_authentication.as_deref(),
@@ -54,8 +42,8 @@ pub fn holder<'a>(config: &'a LambdaConfigType, trigger: &str) -> Option<&'a str
 }
 
 /// The event version `trigger` is called with, for the triggers that have one.
-pub fn version<'a>(config: &'a LambdaConfigType, trigger: &str) -> Option<&'a str> {
-    match Trigger::from_name(trigger)? {
+pub fn version(config: &LambdaConfigType, trigger: Trigger) -> Option<&str> {
+    match trigger {
         Trigger::PreTokenGeneration => config
             .pre_token_generation_config
             .as_ref()
@@ -85,10 +73,12 @@ pub fn version<'a>(config: &'a LambdaConfigType, trigger: &str) -> Option<&'a st
 }
 
 /// Gives `trigger` to `arn` (with its event `version`), or clears it (`None`).
-pub fn set(config: &mut LambdaConfigType, trigger: &str, arn: Option<&str>, version: Option<&str>) {
-    let Some(trigger) = Trigger::from_name(trigger) else {
-        return;
-    };
+pub fn set(
+    config: &mut LambdaConfigType,
+    trigger: Trigger,
+    arn: Option<&str>,
+    version: Option<&str>,
+) {
     let plain = arn.map(str::to_owned);
     let default = trigger.default_version().unwrap_or(LambdaVersion::V1_0);
     let version = version.unwrap_or(default.name());
@@ -150,15 +140,15 @@ mod tests {
     #[test]
     fn every_trigger_round_trips() {
         let mut config = LambdaConfigType::builder().build();
-        for (index, trigger) in TRIGGERS.iter().enumerate() {
+        for (index, trigger) in Trigger::ALL.into_iter().enumerate() {
             let arn = format!("arn:aws:lambda:us-east-1:111111111111:function:f{index}");
             set(&mut config, trigger, Some(&arn), Some("V1_0"));
             assert_eq!(holder(&config, trigger), Some(arn.as_str()), "{trigger}");
-            let versioned = !Trigger::ALL[index].versions().is_empty();
+            let versioned = !trigger.versions().is_empty();
             let expected = versioned.then_some("V1_0");
             assert_eq!(version(&config, trigger), expected, "{trigger}");
         }
-        for trigger in TRIGGERS {
+        for trigger in Trigger::ALL {
             set(&mut config, trigger, None, None);
             assert_eq!(holder(&config, trigger), None, "{trigger}");
         }

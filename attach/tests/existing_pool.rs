@@ -9,103 +9,61 @@
 //! (`local_…`, region and account `local`) are not shaped like AWS's, so the
 //! handler would read them as names too.
 
-use cognito_trigger::testing::http::{call, read_request, write_response};
-use cognito_trigger_attach::{Clients, Request, Response, Status, handle, respond};
-use cognito_trigger_local::emulator::{CognitoLocal, free_port};
+use cognito_trigger_attach::{Clients, KnownRequest, Request, Response, Status, respond};
+use cognito_trigger_local::emulator::{CognitoLocal, Moto};
+use cognito_trigger_local::http::{self, Server, call};
 use serde_json::{Value, json};
-use std::io::BufReader;
-use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// moto's server, for Lambda and IAM; killed when dropped.
-struct Moto {
-    child: Child,
-    address: SocketAddr,
-}
-
-impl Moto {
-    fn start() -> Moto {
-        let port = free_port().unwrap();
-        let child = Command::new("moto_server")
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("moto_server runs: install tests/requirements.txt (.ci/run does)");
-        let address = SocketAddr::from(([127, 0, 0, 1], port));
-        let started = Instant::now();
-        while call(address, "GET", "/moto-api/", &[], b"").is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(30),
-                "moto did not start"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Moto { child, address }
-    }
-
-    /// An IAM role for Lambda, through IAM's query API (moto checks that a
-    /// function's role exists).
-    fn create_role(&self) -> String {
-        let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
-        let body = format!(
-            "Action=CreateRole&Version=2010-05-08&RoleName=trigger&AssumeRolePolicyDocument={}",
-            policy
-                .bytes()
-                .map(|b| format!("%{b:02X}"))
-                .collect::<String>()
-        );
-        let headers = [
-            ("Content-Type", "application/x-www-form-urlencoded"),
-            (
-                "Authorization",
-                "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0",
-            ),
-        ];
-        let response = call(self.address, "POST", "/", &headers, body.as_bytes()).unwrap();
-        assert_eq!(
-            response.status,
-            200,
-            "{}",
-            String::from_utf8_lossy(&response.body)
-        );
-        "arn:aws:iam::123456789012:role/trigger".into()
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// An IAM role for Lambda, through IAM's query API (moto checks that a
+/// function's role exists).
+fn create_role(moto: &Moto) -> String {
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+    let body = format!(
+        "Action=CreateRole&Version=2010-05-08&RoleName=trigger&AssumeRolePolicyDocument={}",
+        policy
+            .bytes()
+            .map(|b| format!("%{b:02X}"))
+            .collect::<String>()
+    );
+    let headers = [
+        ("Content-Type", "application/x-www-form-urlencoded"),
+        (
+            "Authorization",
+            "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0",
+        ),
+    ];
+    let response = call(moto.address(), "POST", "/", &headers, body.as_bytes()).unwrap();
+    assert_eq!(
+        response.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&response.body)
+    );
+    "arn:aws:iam::123456789012:role/trigger".into()
 }
 
 /// Stands in for the pre-signed URL: records every PUT.
-fn response_endpoint() -> (SocketAddr, mpsc::Receiver<(String, Option<String>, Value)>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let address = listener.local_addr().unwrap();
+fn response_endpoint() -> (Server, mpsc::Receiver<(String, Option<String>, Value)>) {
     let (sender, received) = mpsc::channel();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().map_while(Result::ok) {
-            let mut writer = stream.try_clone().unwrap();
-            let mut reader = BufReader::new(stream);
-            while let Ok(Some(request)) = read_request(&mut reader) {
-                let content_type = request.header("content-type").map(str::to_owned);
-                let body = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
-                let _ = sender.send((request.method.clone(), content_type, body));
-                let _ = write_response(&mut writer, 200, &[], b"");
-            }
-        }
-    });
-    (address, received)
+    let endpoint = Server::start(move |request| {
+        let content_type = request.header("content-type").map(str::to_owned);
+        let body = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
+        let _ = sender.send((request.method, content_type, body));
+        http::Response::new(200)
+    })
+    .unwrap();
+    (endpoint, received)
 }
+
+/// The stack every request comes from.
+const STACK_ID: &str = "arn:aws:cloudformation:us-east-1:123456789012:stack/s/1";
 
 fn request(
     kind: &str,
@@ -117,7 +75,7 @@ fn request(
     serde_json::from_value(json!({
         "RequestType": kind,
         "ResponseURL": url,
-        "StackId": "arn:aws:cloudformation:us-east-1:123456789012:stack/s/1",
+        "StackId": STACK_ID,
         "RequestId": format!("request-{kind}"),
         "ResourceType": "Custom::CognitoTriggerAttachment",
         "LogicalResourceId": "UsersAttachment",
@@ -134,7 +92,18 @@ fn properties(pool: &str, function_arn: &str, triggers: &[&str]) -> Value {
 }
 
 fn succeeded(response: &Response) {
-    assert_eq!(response.status, Status::Success, "{}", response.reason);
+    assert_eq!(response.status, Status::Success, "{:?}", response.reason);
+}
+
+/// The handler's answer to `request`, of a type it knows.
+async fn handle(request: &Request, clients: &Clients) -> Response {
+    let known = KnownRequest::of(request).expect("a Create, Update or Delete");
+    cognito_trigger_attach::handle(known, clients).await
+}
+
+/// Why the handler failed.
+fn reason(response: &Response) -> &str {
+    response.reason.as_deref().unwrap_or_default()
 }
 
 /// The servers, and clients of them through the environment, as the
@@ -144,6 +113,8 @@ struct World {
     /// Serves Lambda until the world is dropped.
     _moto: Moto,
     role: String,
+    /// Answers at `url` until the world is dropped.
+    _endpoint: Server,
     url: String,
     received: mpsc::Receiver<(String, Option<String>, Value)>,
 }
@@ -160,7 +131,7 @@ impl World {
             None,
         )
         .unwrap();
-        let moto = Moto::start();
+        let moto = Moto::start().unwrap();
         // SAFETY: set before any other thread of this test binary reads them
         // (it has this one test).
         unsafe {
@@ -168,22 +139,20 @@ impl World {
                 "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
                 format!("http://{}", cognito.address()),
             );
-            std::env::set_var(
-                "AWS_ENDPOINT_URL_LAMBDA",
-                format!("http://{}", moto.address),
-            );
+            std::env::set_var("AWS_ENDPOINT_URL_LAMBDA", moto.endpoint());
             std::env::set_var("AWS_REGION", "us-east-1");
             std::env::set_var("AWS_ACCESS_KEY_ID", "test");
             std::env::set_var("AWS_SECRET_ACCESS_KEY", "test");
             std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
         }
-        let role = moto.create_role();
-        let (url, received) = response_endpoint();
+        let role = create_role(&moto);
+        let (endpoint, received) = response_endpoint();
         World {
             cognito,
             _moto: moto,
             role,
-            url: format!("http://{url}/response"),
+            url: format!("http://{}/response", endpoint.address()),
+            _endpoint: endpoint,
             received,
         }
     }
@@ -311,7 +280,7 @@ async fn attaches_to_an_existing_pool_and_detaches_exactly(world: &World) {
     assert!(statement["Condition"]["StringEquals"]["AWS:SourceAccount"].is_string());
 
     // The answer reaches the pre-signed URL as CloudFormation expects it.
-    respond::send(&create.response_url, &response)
+    respond::send(KnownRequest::of(&create).unwrap().response_url(), &response)
         .await
         .unwrap();
     let (method, content_type, body) = received.recv_timeout(Duration::from_secs(10)).unwrap();
@@ -324,7 +293,7 @@ async fn attaches_to_an_existing_pool_and_detaches_exactly(world: &World) {
         body["PhysicalResourceId"],
         response.physical_resource_id.as_str()
     );
-    assert_eq!(body["StackId"], create.stack_id.as_str());
+    assert_eq!(body["StackId"], STACK_ID);
     assert_eq!(body["RequestId"], "request-Create");
     assert_eq!(body["LogicalResourceId"], "UsersAttachment");
     assert_eq!(body["Data"]["UserPoolId"], pool_id.as_str());
@@ -358,11 +327,9 @@ async fn attaches_to_an_existing_pool_and_detaches_exactly(world: &World) {
     let response = handle(&taken, &clients).await;
     assert_eq!(response.status, Status::Failed);
     assert!(
-        response
-            .reason
-            .contains("never replaces another function's trigger"),
+        reason(&response).contains("never replaces another function's trigger"),
         "{}",
-        response.reason
+        reason(&response)
     );
     assert_eq!(describe()["LambdaConfig"]["PostConfirmation"], other);
 
@@ -418,11 +385,9 @@ async fn attaches_to_an_existing_pool_and_detaches_exactly(world: &World) {
     let response = handle(&ambiguous, &clients).await;
     assert_eq!(response.status, Status::Failed);
     assert!(
-        response
-            .reason
-            .starts_with("2 user pools are named \"twin\""),
+        reason(&response).starts_with("2 user pools are named \"twin\""),
         "{}",
-        response.reason
+        reason(&response)
     );
 
     let missing = request(
@@ -435,9 +400,9 @@ async fn attaches_to_an_existing_pool_and_detaches_exactly(world: &World) {
     let response = handle(&missing, &clients).await;
     assert_eq!(response.status, Status::Failed);
     assert!(
-        response.reason.contains("no user pool no-such-pool"),
+        reason(&response).contains("no user pool no-such-pool"),
         "{}",
-        response.reason
+        reason(&response)
     );
 }
 
@@ -486,11 +451,11 @@ async fn concurrent_attachments_never_both_succeed_with_a_trigger_lost(world: &W
             if !present {
                 lost += 1;
                 assert!(
-                    answer.reason.contains(&format!(
+                    reason(answer).contains(&format!(
                         "its {trigger} trigger is not set instead of {function}"
                     )),
                     "{}",
-                    answer.reason
+                    reason(answer)
                 );
                 // The rollback's Delete can take back what the pool holds of
                 // it, and takes nothing of the other's.
@@ -570,14 +535,14 @@ async fn a_write_undone_behind_the_handlers_back_fails(world: &World) {
         format!("its PostConfirmation trigger, {OTHER} before this write, is now {changed}"),
         format!("its CustomMessage trigger, {another} before this write, is now not set"),
     ] {
-        assert!(answer.reason.contains(&undone), "{}", answer.reason);
+        assert!(reason(&answer).contains(&undone), "{}", reason(&answer));
     }
     assert!(
-        answer.reason.starts_with(&format!(
+        reason(&answer).starts_with(&format!(
             "pool {pool_id} changed after this resource wrote its triggers: "
         )),
         "{}",
-        answer.reason
+        reason(&answer)
     );
 }
 

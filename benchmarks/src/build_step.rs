@@ -18,10 +18,14 @@
 //! The same handlers can be written four ways ([`Variant`]), so a build with
 //! the build step can be compared with the same package without it.
 
+use cognito_trigger_core::trigger::{
+    self, ANY_MARKER, Family, LambdaVersion, Trigger, handler_marker,
+};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::io;
 use std::path::Path;
+use std::sync::LazyLock;
 
 /// The in-process figures' packages: [`Spec::across_100_pools`] of each.
 pub const SIZES: [usize; 3] = [10, 100, 1000];
@@ -41,163 +45,97 @@ pub const RESOURCE_QUOTA: usize = limits::RESOURCES;
 /// Outputs in one template: what `build::generate` accepts at most.
 pub const OUTPUT_QUOTA: usize = limits::OUTPUTS;
 
-/// The triggers usually implemented together, whose functions take the
-/// family's event type when declared for several of them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Family {
-    CustomSender,
-    AuthChallenge,
-}
-
-impl Family {
-    /// The family's event type, an enum of its triggers' events.
-    pub fn event(self) -> &'static str {
-        match self {
-            Family::CustomSender => "CustomSenderEvent",
-            Family::AuthChallenge => "AuthChallengeEvent",
-        }
-    }
-
-    /// How many triggers the family has (the variants of its event type).
-    pub fn size(self) -> usize {
-        KINDS.iter().filter(|k| k.family == Some(self)).count()
-    }
-}
-
-/// One kind of trigger function: the trigger, the binary's name stem, the
-/// event type and what the declaration adds after `trigger = ...`.
+/// One kind of trigger function: a trigger of core's catalogue, declared
+/// at `version` (its default when `None`), in binaries named after `stem`.
 pub struct Kind {
-    pub trigger: &'static str,
+    pub trigger: Trigger,
+    pub version: Option<LambdaVersion>,
     pub stem: &'static str,
-    pub event: &'static str,
-    pub family: Option<Family>,
-    extra: fn(usize) -> String,
 }
 
 impl Kind {
+    const fn new(trigger: Trigger, stem: &'static str) -> Kind {
+        Kind {
+            trigger,
+            version: None,
+            stem,
+        }
+    }
+
+    const fn at(self, version: LambdaVersion) -> Kind {
+        Kind {
+            version: Some(version),
+            ..self
+        }
+    }
+
     /// The variant of `CognitoEvent` (and of the family's event type) that
-    /// holds this trigger's event.
+    /// holds this trigger's event: its marker.
     pub fn variant(&self) -> &'static str {
-        self.event
-            .strip_suffix("Event")
-            .expect("an event type ends with Event")
+        self.trigger.marker(self.version)
     }
 
-    /// Custom senders are invoked asynchronously, so their functions get a
-    /// dead-letter queue.
-    pub fn is_custom_sender(&self) -> bool {
-        self.family == Some(Family::CustomSender)
+    /// What the declaration adds after `trigger = ...` in pool `pool`: the
+    /// event version, and for a custom sender the pool's KMS key.
+    fn extra(&self, pool: usize) -> String {
+        let mut extra = String::new();
+        if let Some(version) = self.version {
+            write!(extra, ", lambda_version = {version}").expect("a String takes writes");
+        }
+        if self.trigger.is_custom_sender() {
+            write!(
+                extra,
+                ", kms_key_id = \"arn:aws:kms:eu-west-1:111111111111:key/{pool:08x}-9abc-def0-1234-56789abcdef1\""
+            )
+            .expect("a String takes writes");
+        }
+        extra
     }
 }
 
-fn none(_: usize) -> String {
-    String::new()
-}
+/// Every trigger of the catalogue, in the order pools take them: each
+/// family's side by side, so that a function of consecutive triggers can
+/// take its family's event type. A trigger the catalogue gains does not
+/// compile here until it is listed (and a test checks each is listed once).
+pub const KINDS: [Kind; Trigger::ALL.len()] = {
+    use LambdaVersion::V2_0;
+    use Trigger::*;
+    [
+        Kind::new(PreSignUp, "pre_sign_up"),
+        Kind::new(PostConfirmation, "post_confirmation"),
+        Kind::new(PreTokenGeneration, "pre_token_generation").at(V2_0),
+        Kind::new(CustomMessage, "custom_message"),
+        Kind::new(PreAuthentication, "pre_authentication"),
+        Kind::new(PostAuthentication, "post_authentication"),
+        Kind::new(UserMigration, "user_migration"),
+        Kind::new(DefineAuthChallenge, "define_auth_challenge"),
+        Kind::new(CreateAuthChallenge, "create_auth_challenge"),
+        Kind::new(VerifyAuthChallengeResponse, "verify_auth_challenge"),
+        Kind::new(CustomSMSSender, "custom_sms_sender"),
+        Kind::new(CustomEmailSender, "custom_email_sender"),
+        Kind::new(InboundFederation, "inbound_federation"),
+    ]
+};
 
-fn version_2(_: usize) -> String {
-    ", lambda_version = V2_0".to_owned()
+/// The event type of `marker` (core's [`trigger::event_type`]), made once
+/// for every marker of the catalogue, so that [`Handler::event`] is a
+/// `&'static str` like the rest of a handler's names.
+fn event_type(marker: &str) -> &'static str {
+    static EVENT_TYPES: LazyLock<BTreeMap<&str, String>> = LazyLock::new(|| {
+        let events = Trigger::ALL
+            .into_iter()
+            .flat_map(|t| t.row().events.iter().map(move |e| t.marker(e.version)));
+        let families = Trigger::ALL
+            .into_iter()
+            .filter_map(|t| t.row().family.map(Family::marker));
+        events
+            .chain(families)
+            .chain([ANY_MARKER])
+            .map(|marker| (marker, trigger::event_type(marker)))
+            .collect()
+    });
+    &EVENT_TYPES[marker]
 }
-
-fn kms_key(pool: usize) -> String {
-    format!(
-        ", kms_key_id = \"arn:aws:kms:eu-west-1:111111111111:key/{pool:08x}-9abc-def0-1234-56789abcdef1\""
-    )
-}
-
-/// Every trigger, in the order pools take them.
-pub const KINDS: [Kind; 13] = [
-    Kind {
-        trigger: "PreSignUp",
-        stem: "pre_sign_up",
-        event: "PreSignUpEvent",
-        family: None,
-        extra: none,
-    },
-    Kind {
-        trigger: "PostConfirmation",
-        stem: "post_confirmation",
-        event: "PostConfirmationEvent",
-        family: None,
-        extra: none,
-    },
-    Kind {
-        trigger: "PreTokenGeneration",
-        stem: "pre_token_generation",
-        event: "PreTokenGenerationV2Event",
-        family: None,
-        extra: version_2,
-    },
-    Kind {
-        trigger: "CustomMessage",
-        stem: "custom_message",
-        event: "CustomMessageEvent",
-        family: None,
-        extra: none,
-    },
-    Kind {
-        trigger: "PreAuthentication",
-        stem: "pre_authentication",
-        event: "PreAuthenticationEvent",
-        family: None,
-        extra: none,
-    },
-    Kind {
-        trigger: "PostAuthentication",
-        stem: "post_authentication",
-        event: "PostAuthenticationEvent",
-        family: None,
-        extra: none,
-    },
-    Kind {
-        trigger: "UserMigration",
-        stem: "user_migration",
-        event: "UserMigrationEvent",
-        family: None,
-        extra: none,
-    },
-    Kind {
-        trigger: "DefineAuthChallenge",
-        stem: "define_auth_challenge",
-        event: "DefineAuthChallengeEvent",
-        family: Some(Family::AuthChallenge),
-        extra: none,
-    },
-    Kind {
-        trigger: "CreateAuthChallenge",
-        stem: "create_auth_challenge",
-        event: "CreateAuthChallengeEvent",
-        family: Some(Family::AuthChallenge),
-        extra: none,
-    },
-    Kind {
-        trigger: "VerifyAuthChallengeResponse",
-        stem: "verify_auth_challenge",
-        event: "VerifyAuthChallengeResponseEvent",
-        family: Some(Family::AuthChallenge),
-        extra: none,
-    },
-    Kind {
-        trigger: "CustomSMSSender",
-        stem: "custom_sms_sender",
-        event: "CustomSmsSenderEvent",
-        family: Some(Family::CustomSender),
-        extra: kms_key,
-    },
-    Kind {
-        trigger: "CustomEmailSender",
-        stem: "custom_email_sender",
-        event: "CustomEmailSenderEvent",
-        family: Some(Family::CustomSender),
-        extra: kms_key,
-    },
-    Kind {
-        trigger: "InboundFederation",
-        stem: "inbound_federation",
-        event: "InboundFederationEvent",
-        family: None,
-        extra: none,
-    },
-];
 
 /// How many declarations over how many pools, and how a pool's triggers
 /// are spread over functions.
@@ -250,18 +188,16 @@ pub struct Handler {
 }
 
 impl Handler {
-    /// The event type the function takes: its trigger's own, its family's
-    /// when all its triggers belong to one, else `CognitoEvent` (as
-    /// `cognito_trigger_core::trigger::handler_marker` decides).
+    /// The marker of the event type the function takes: its trigger's own,
+    /// its family's when all its triggers belong to one, else `Cognito`.
+    pub fn marker(&self) -> &'static str {
+        let declared: Vec<_> = self.kinds.iter().map(|k| (k.trigger, k.version)).collect();
+        handler_marker(&declared)
+    }
+
+    /// The event type the function takes (that of [`Handler::marker`]).
     pub fn event(&self) -> &'static str {
-        let family = self.kinds[0].family;
-        match (self.kinds.as_slice(), family) {
-            ([kind], _) => kind.event,
-            (kinds, Some(family)) if kinds.iter().all(|k| k.family == Some(family)) => {
-                family.event()
-            }
-            _ => "CognitoEvent",
-        }
+        event_type(self.marker())
     }
 
     /// Whether the function takes one of the enums of several triggers'
@@ -340,7 +276,7 @@ impl TemplateCounts {
         let functions = handlers.len();
         let queues = handlers
             .iter()
-            .filter(|h| h.kinds.iter().any(|k| k.is_custom_sender()))
+            .filter(|h| h.kinds.iter().any(|k| k.trigger.is_custom_sender()))
             .count();
         let permissions = handlers.iter().map(|h| h.pools.len()).sum();
         Self {
@@ -503,8 +439,9 @@ pub fn cognito_trigger(args: TokenStream, item: TokenStream) -> TokenStream {
 /// directly; one of several, through a `match` on its triggers' variants.
 pub fn source(handler: &Handler, variant: Variant) -> String {
     let Handler { bin, kinds, pools } = handler;
+    let marker = handler.marker();
     let event = handler.event();
-    let triggers: Vec<&str> = kinds.iter().map(|k| k.trigger).collect();
+    let triggers: Vec<&str> = kinds.iter().map(|k| k.trigger.name()).collect();
     let mut text = format!(
         "//! {} for {} pool(s), generated by benchmarks/src/build_step.rs.\n\n\
          use cognito_trigger::events::{event};\n",
@@ -532,7 +469,7 @@ pub fn source(handler: &Handler, variant: Variant) -> String {
                     "#[cognito_trigger(pool = \"{}\", trigger = {}{})]",
                     pool_name(pool),
                     kind.trigger,
-                    (kind.extra)(pool)
+                    kind.extra(pool)
                 )
                 .expect("a String takes writes");
             }
@@ -556,9 +493,12 @@ pub fn source(handler: &Handler, variant: Variant) -> String {
         }
         // CognitoEvent has a variant per trigger and event version; a
         // family's event type, one per trigger of the family.
-        let every_variant = kinds[0]
-            .family
-            .is_some_and(|f| f.event() == event && f.size() == kinds.len());
+        let every_variant = kinds[0].trigger.row().family.is_some_and(|family| {
+            let in_family = Trigger::ALL
+                .iter()
+                .filter(|t| t.row().family == Some(family));
+            family.marker() == marker && in_family.count() == kinds.len()
+        });
         if !every_variant {
             text.push_str(
                 "        _ => return Err(Error::internal(\"a trigger this function is not declared for\")),\n",
@@ -623,4 +563,16 @@ mod tests {
 /// The declarations a package of `spec` holds.
 pub fn declaration_count(handlers: &[Handler]) -> usize {
     handlers.iter().map(Handler::declarations).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kinds_are_the_catalogue_once_each() {
+        let mut listed: Vec<Trigger> = KINDS.iter().map(|k| k.trigger).collect();
+        listed.sort();
+        assert_eq!(listed, Trigger::ALL);
+    }
 }

@@ -1,7 +1,9 @@
-//! CloudFormation logical IDs of the generated resources. The pool's follows
-//! the Serverless Framework, so the seeds' overrides (`CognitoUserPoolMyUserPool`)
-//! address the same resources here. Also how a declaration refers to an
-//! existing pool.
+//! The CloudFormation logical IDs of a pool and of a function, which the
+//! package checks (and so the macro) and the build step share; the build
+//! step makes its other logical IDs from them, in its `ids` module. The
+//! pool's follows the Serverless Framework, so the seeds' overrides
+//! (`CognitoUserPoolMyUserPool`) address the same resources here. Also how a
+//! declaration refers to an existing pool.
 
 use crate::arn;
 

@@ -1,8 +1,9 @@
-//! cognito-local, the Cognito emulator, run as a child process on 127.0.0.1
-//! for tests: its Cognito JSON API, and the messages it "sends", which it
-//! prints. Killed when dropped.
+//! The emulators the tests run as child processes on 127.0.0.1:
+//! cognito-local, the Cognito emulator (its Cognito JSON API, and the
+//! messages it "sends", which it prints), and moto, the AWS emulator. Each is
+//! killed when dropped.
 
-use cognito_trigger::testing::http::call;
+use crate::http::call;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener};
@@ -127,6 +128,91 @@ impl CognitoLocal {
 }
 
 impl Drop for CognitoLocal {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// moto, the AWS emulator (`moto_server`, PyPI), as a child process on
+/// 127.0.0.1: KMS, Lambda and IAM for tests. Killed when dropped.
+pub struct Moto {
+    child: Child,
+    address: SocketAddr,
+}
+
+impl Moto {
+    /// Starts `moto_server` from the PATH on a free port.
+    pub fn start() -> Result<Self, String> {
+        let port = free_port().map_err(|e| e.to_string())?;
+        let child = Command::new("moto_server")
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| {
+                format!(
+                    "cannot run moto_server ({e}): install tests/requirements.txt (.ci/run does)"
+                )
+            })?;
+        let moto = Moto {
+            child,
+            address: SocketAddr::from(([127, 0, 0, 1], port)),
+        };
+        let started = Instant::now();
+        while call(moto.address, "GET", "/moto-api/", &[], b"").is_err() {
+            if started.elapsed() > Duration::from_secs(30) {
+                return Err(format!("moto did not start on {}", moto.address));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok(moto)
+    }
+
+    /// Where it listens.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// `http://127.0.0.1:<port>`, for `AWS_ENDPOINT_URL` and the like.
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// Calls an action of a JSON-protocol service in us-east-1, such as
+    /// `TrentService.CreateKey` (KMS): the answer, or an error unless it is
+    /// a 200.
+    pub fn call(&self, target: &str, body: &Value) -> Result<Value, String> {
+        let service = match target.split('.').next() {
+            Some("TrentService") => "kms",
+            _ => "unknown",
+        };
+        // moto reads the region from the credential scope; it checks no signature.
+        let authorization = format!(
+            "AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0"
+        );
+        let headers = [
+            ("Content-Type", "application/x-amz-json-1.1"),
+            ("X-Amz-Target", target),
+            ("Authorization", authorization.as_str()),
+        ];
+        let response = call(
+            self.address,
+            "POST",
+            "/",
+            &headers,
+            body.to_string().as_bytes(),
+        )
+        .map_err(|e| format!("{target}: {e}"))?;
+        let answer = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
+        match response.status {
+            200 => Ok(answer),
+            status => Err(format!("{target}: {status} {answer}")),
+        }
+    }
+}
+
+impl Drop for Moto {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();

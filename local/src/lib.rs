@@ -29,9 +29,12 @@
 //! and this process's `AWS_*` variables (to point SDKs at local emulators).
 
 pub mod emulator;
+pub mod http;
+mod kms;
 mod package;
 mod server;
 
+pub use kms::LocalKms;
 pub use package::{
     Function, build, cognito_local_config, functions, functions_in, local_region, template_of,
 };

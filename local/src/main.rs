@@ -4,15 +4,18 @@
 //! API on 127.0.0.1 until interrupted (SIGINT or SIGTERM), then stops every
 //! function process. With `--cognito-local <dir>`, also writes
 //! `<dir>/.cognito/config.json` so that cognito-local, started in `<dir>`,
-//! calls them. With `--watch`, rebuilds when the package's files change.
+//! calls them. With `--kms-endpoint <url> --kms-key-arn <arn>` (a local KMS
+//! such as moto's, and a key of it), cognito-local encrypts the codes it gives
+//! custom senders with that key and the functions decrypt them with it. With
+//! `--watch`, rebuilds when the package's files change.
 
-use cognito_trigger_local::{Function, Options, Server, build, cognito_local_config};
+use cognito_trigger_local::{Function, LocalKms, Options, Server, build, cognito_local_config};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-const USAGE: &str = "usage: cognito-trigger-local serve [--package <dir>] [--port <port>] [--release] [--cognito-local <dir>] [--max-concurrency <n>] [--env [<function>:]<name>=<value>]... [--watch]";
+const USAGE: &str = "usage: cognito-trigger-local serve [--package <dir>] [--port <port>] [--release] [--cognito-local <dir>] [--max-concurrency <n>] [--kms-endpoint <url> --kms-key-arn <arn>] [--env [<function>:]<name>=<value>]... [--watch]";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -35,6 +38,7 @@ fn run(args: Vec<String>) -> Result<(), String> {
     let mut cognito_local = None;
     let mut watch = false;
     let mut options = Options::default();
+    let (mut kms_endpoint, mut kms_key_arn) = (None, None);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or(format!("{arg} needs a value\n{USAGE}"));
         match arg.as_str() {
@@ -52,23 +56,45 @@ fn run(args: Vec<String>) -> Result<(), String> {
                 )?
             }
             "--env" => options.env.push(env_override(&value()?)?),
+            "--kms-endpoint" => kms_endpoint = Some(value()?),
+            "--kms-key-arn" => kms_key_arn = Some(value()?),
             "--watch" => watch = true,
             _ => return Err(format!("unknown argument {arg}\n{USAGE}")),
         }
     }
+    let kms = match (kms_endpoint, kms_key_arn) {
+        (Some(endpoint), Some(key_arn)) => Some(LocalKms::new(endpoint, key_arn)?),
+        (None, None) => None,
+        _ => {
+            return Err(format!(
+                "--kms-endpoint and --kms-key-arn go together\n{USAGE}"
+            ));
+        }
+    };
+    // The KMS variables first, so that --env may still change them.
+    if let Some(kms) = &kms {
+        options.env.splice(0..0, kms.env());
+    }
     let functions = build(&package, release)?;
+    let overrides = options.env.clone();
     let server = Arc::new(
         Server::start_with(functions.clone(), port, options)
             .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?,
     );
     let endpoint = format!("http://{}", server.address());
-    announce(&endpoint, &functions, cognito_local.as_deref())?;
+    let announcer = Announcer {
+        endpoint,
+        cognito_local,
+        kms,
+        overrides,
+    };
+    announcer.announce(&functions)?;
     if watch {
         let server = Arc::clone(&server);
         std::thread::spawn(move || {
             watch_package(&package, release, |functions| {
                 server.reload(functions.clone());
-                if let Err(message) = announce(&endpoint, &functions, cognito_local.as_deref()) {
+                if let Err(message) = announcer.announce(&functions) {
                     eprintln!("error: {message}");
                 }
             })
@@ -96,35 +122,55 @@ fn env_override(arg: &str) -> Result<(Option<String>, String, String), String> {
     Ok((function, name.to_owned(), value.to_owned()))
 }
 
-/// Lists the functions served, says which of their variables are left out,
-/// and writes cognito-local's config if asked.
-fn announce(
-    endpoint: &str,
-    functions: &[Function],
-    cognito_local: Option<&Path>,
-) -> Result<(), String> {
-    for function in functions {
-        let triggers: Vec<String> = function
-            .triggers
-            .iter()
-            .map(|(pool, trigger)| format!("{trigger} on {pool}"))
-            .collect();
-        eprintln!(
-            "{endpoint}: {} ({}): {}",
-            function.logical_id,
-            function.bin,
-            triggers.join(", ")
-        );
-        if !function.unresolved.is_empty() {
+/// What the server says of the functions it serves, at start and after each
+/// rebuild.
+struct Announcer {
+    endpoint: String,
+    /// Where to write cognito-local's config, if asked.
+    cognito_local: Option<PathBuf>,
+    kms: Option<LocalKms>,
+    /// The variables `--env` and the KMS options set.
+    overrides: Vec<(Option<String>, String, String)>,
+}
+
+impl Announcer {
+    /// Lists the functions served, says which of their variables are left
+    /// out, and writes cognito-local's config if asked.
+    fn announce(&self, functions: &[Function]) -> Result<(), String> {
+        let endpoint = &self.endpoint;
+        for function in functions {
+            let triggers: Vec<String> = function
+                .triggers
+                .iter()
+                .map(|(pool, trigger)| format!("{trigger} on {pool}"))
+                .collect();
             eprintln!(
-                "  left out of its environment, as only a deployment knows their values: {} (set them with --env {}:<name>=<value>)",
-                function.unresolved.join(", "),
-                function.logical_id
+                "{endpoint}: {} ({}): {}",
+                function.logical_id,
+                function.bin,
+                triggers.join(", ")
             );
+            let unresolved: Vec<&str> = function
+                .unresolved
+                .iter()
+                .map(String::as_str)
+                .filter(|name| !self.overridden(function, name))
+                .collect();
+            if !unresolved.is_empty() {
+                eprintln!(
+                    "  left out of its environment, as only a deployment knows their values: {} (set them with --env {}:<name>=<value>)",
+                    unresolved.join(", "),
+                    function.logical_id
+                );
+            }
         }
-    }
-    if let Some(dir) = cognito_local {
-        let config = cognito_local_config(functions, endpoint)?;
+        let Some(dir) = &self.cognito_local else {
+            return Ok(());
+        };
+        let mut config = cognito_local_config(functions, endpoint)?;
+        if let Some(kms) = &self.kms {
+            config["KMSConfig"] = kms.cognito_local_config();
+        }
         let path = dir.join(".cognito/config.json");
         std::fs::create_dir_all(path.parent().expect("has a parent")).map_err(|e| e.to_string())?;
         std::fs::write(
@@ -133,8 +179,18 @@ fn announce(
         )
         .map_err(|e| format!("{}: {e}", path.display()))?;
         eprintln!("wrote {}", path.display());
+        Ok(())
     }
-    Ok(())
+
+    /// Whether `--env` or the KMS options set `name` for `function`.
+    fn overridden(&self, function: &Function, name: &str) -> bool {
+        self.overrides.iter().any(|(target, variable, _)| {
+            variable == name
+                && target
+                    .as_ref()
+                    .is_none_or(|t| *t == function.logical_id || *t == function.bin)
+        })
+    }
 }
 
 /// Waits for SIGINT (Ctrl-C) or SIGTERM.

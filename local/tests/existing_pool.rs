@@ -2,7 +2,7 @@
 //! functions, not the custom resource that attaches them.
 
 use cognito_trigger::events::{CustomMessageEvent, CustomMessageSource};
-use cognito_trigger::testing::http::call;
+use cognito_trigger_local::http::call;
 use cognito_trigger_local::{Server, build, cognito_local_config};
 use serde_json::Value;
 use std::path::Path;

@@ -100,6 +100,12 @@ pub use setup::Setup;
 #[cfg(feature = "runtime")]
 pub use tracing;
 
+/// The environment variable in which the template gives a custom sender its
+/// pools' KMS key ARNs (separated by commas when there are several), and from
+/// which `decrypt::CodeDecryptor` reads them.
+#[cfg(any(feature = "build", feature = "decrypt"))]
+pub const KMS_KEY_ARN_VARIABLE: &str = "KMS_KEY_ARN";
+
 /// What the generated code calls; not a public API.
 #[cfg(feature = "runtime")]
 #[doc(hidden)]

@@ -191,7 +191,7 @@ fn decrypts_codes_the_encryption_sdk_wrote_under_kms() {
         let codes = CodeDecryptor::setup()
             .await
             .expect("set up from the environment");
-        assert_eq!(codes.key_arn(), key_arn);
+        assert_eq!(codes.key_arns(), [key_arn]);
 
         // Every suite and framing, from each kind of event.
         let mut decrypted = 0;
@@ -312,6 +312,24 @@ fn decrypts_codes_the_encryption_sdk_wrote_under_kms() {
             error.contains(&format!("no data key is encrypted by {other_arn}")),
             "{error}"
         );
+
+        // A function that is the sender of two pools: the template joins
+        // their keys with a comma, and a code under either decrypts.
+        unsafe { std::env::set_var("KMS_KEY_ARN", format!("{key_arn}, {other_arn}")) };
+        let both = CodeDecryptor::setup().await.expect("two keys");
+        assert_eq!(both.key_arns(), [key_arn, other_arn]);
+        for (code, plaintext) in [(good, "123456"), (other_key, "999999")] {
+            assert_eq!(
+                both.decrypt(&sms(pool, Some(code)))
+                    .await
+                    .unwrap()
+                    .as_deref(),
+                Some(plaintext)
+            );
+        }
+        unsafe { std::env::set_var("KMS_KEY_ARN", " , ") };
+        let error = CodeDecryptor::setup().await.unwrap_err().to_string();
+        assert!(error.contains("KMS_KEY_ARN is empty"), "{error}");
     });
 }
 

@@ -516,6 +516,10 @@ mod decode_events;
 #[path = "../../fuzz/checks/dispatch.rs"]
 mod dispatch;
 
+#[cfg(feature = "decrypt")]
+#[path = "../../fuzz/checks/decrypt_message.rs"]
+mod decrypt_message;
+
 #[path = "../../fuzz/checks/replay.rs"]
 mod replay;
 use replay::replay;
@@ -532,4 +536,11 @@ fn the_decode_events_corpus_passes() {
 #[test]
 fn the_dispatch_corpus_passes() {
     replay("dispatch", SEEDS, dispatch::run);
+}
+
+/// The seeds: one per test vector with its data key.
+#[cfg(feature = "decrypt")]
+#[test]
+fn the_decrypt_message_corpus_passes() {
+    replay("decrypt_message", 9, decrypt_message::run);
 }

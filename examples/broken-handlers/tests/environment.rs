@@ -5,7 +5,7 @@
 //! One test in this file: it sets a variable of the test process itself.
 
 use cognito_trigger::events::{PreTokenGenerationEvent, TokenGenerationSource};
-use cognito_trigger::testing::http::call;
+use cognito_trigger_local::http::call;
 use cognito_trigger_local::{Options, Server, functions, local_region, template_of};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};

@@ -5,8 +5,8 @@
 use cognito_trigger::events::{
     DefineAuthChallengeEvent, DefineAuthChallengeSource, PreSignUpEvent, PreSignUpSource,
 };
-use cognito_trigger::testing::http::{Response, call};
 use cognito_trigger::testing::{LambdaProcess, Reply};
+use cognito_trigger_local::http::{Response, call};
 use cognito_trigger_local::{Server, functions_in};
 use serde_json::Value;
 use std::path::Path;

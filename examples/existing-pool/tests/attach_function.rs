@@ -3,11 +3,9 @@
 //! runtime API): it answers CloudFormation at the response URL, and refuses
 //! what is not a custom resource request.
 
-use cognito_trigger::testing::http::{read_request, write_response};
 use cognito_trigger::testing::{LambdaProcess, Reply};
+use cognito_trigger_local::http::{Response, Server};
 use serde_json::{Value, json};
-use std::io::BufReader;
-use std::net::TcpListener;
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -22,19 +20,13 @@ fn function() -> LambdaProcess {
 
 #[test]
 fn a_rollback_delete_is_answered_at_the_response_url() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!(
-        "http://{}/signed?X-Amz-Signature=abc",
-        listener.local_addr().unwrap()
-    );
     let (sender, received) = mpsc::channel();
-    std::thread::spawn(move || {
-        let (stream, _) = listener.accept().unwrap();
-        let mut writer = stream.try_clone().unwrap();
-        let request = read_request(&mut BufReader::new(stream)).unwrap().unwrap();
-        write_response(&mut writer, 200, &[], b"").unwrap();
-        sender.send(request).unwrap();
-    });
+    let endpoint = Server::start(move |request| {
+        let _ = sender.send(request);
+        Response::new(200)
+    })
+    .unwrap();
+    let url = format!("http://{}/signed?X-Amz-Signature=abc", endpoint.address());
     let event = json!({
         "RequestType": "Delete",
         "ResponseURL": url,

@@ -1,4 +1,6 @@
 //! The `cognito-trigger-local` binary run by the tests.
+// Each test binary uses its part of this module.
+#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
@@ -12,6 +14,8 @@ pub struct Serving {
     /// Its stderr, line by line.
     pub lines: Receiver<String>,
     pub address: SocketAddr,
+    /// What it printed until it served.
+    pub start_up: Vec<String>,
 }
 
 impl Serving {
@@ -38,8 +42,19 @@ impl Serving {
             child,
             lines,
             address: SocketAddr::from(([127, 0, 0, 1], 0)),
+            start_up: Vec::new(),
         };
-        let line = serving.wait_for("serving the Lambda invoke API on http://", build);
+        let deadline = Instant::now() + build;
+        let line = loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match serving.lines.recv_timeout(left) {
+                Ok(line) if line.contains("serving the Lambda invoke API on http://") => {
+                    break line;
+                }
+                Ok(line) => serving.start_up.push(line),
+                Err(_) => panic!("the server did not serve: {:?}", serving.start_up),
+            }
+        };
         serving.address = line
             .split("http://")
             .nth(1)

@@ -9,39 +9,26 @@
 //! value (the code's changes do not show in the template, whose `Code` is a
 //! directory). The same sources always give the same template.
 
-use super::existing::DEPLOY_ID_PARAMETER;
-use super::lambda::LogicalIds;
+use super::ids::{DEPLOY_ID_PARAMETER, FunctionIds};
 use super::limits;
-use super::node::{Map, Node, get_att, reference, sub};
+use super::node::{Map, Node, sub};
 
-/// What Cognito and the permissions name for a function: its alias when it
-/// has one, else the function itself.
-pub fn invoke_target(base: &str, alias: Option<&str>) -> Node {
-    let ids = LogicalIds::new(base);
-    match alias {
-        // `Ref` of an alias is its ARN.
-        Some(_) => reference(&ids.alias),
-        None => get_att(&ids.function, "Arn"),
-    }
-}
-
-/// Adds the version and the alias of the function `base`.
-pub fn add(resources: &mut Map, base: &str, alias: &str, provisioned: Option<u32>) {
-    let ids = LogicalIds::new(base);
+/// Adds the version of the function `ids` names, and its alias `alias`.
+pub fn add(resources: &mut Map, ids: &FunctionIds, alias: &str, provisioned: Option<u32>) {
     resources.insert(
         ids.version.clone(),
         Map::new().with("Type", "AWS::Lambda::Version").with(
             "Properties",
             Map::new()
-                .with("FunctionName", reference(&ids.function))
+                .with("FunctionName", ids.function_name())
                 // Filled in by `publish_on_change` once overrides are merged.
                 .with("Description", ""),
         ),
     );
     let mut properties = Map::new()
         .with("Name", alias)
-        .with("FunctionName", reference(&ids.function))
-        .with("FunctionVersion", get_att(&ids.version, "Version"));
+        .with("FunctionName", ids.function_name())
+        .with("FunctionVersion", ids.version_number());
     if let Some(executions) = provisioned {
         properties.insert(
             "ProvisionedConcurrencyConfig",
@@ -49,7 +36,7 @@ pub fn add(resources: &mut Map, base: &str, alias: &str, provisioned: Option<u32
         );
     }
     resources.insert(
-        ids.alias,
+        ids.alias.clone(),
         Map::new()
             .with("Type", "AWS::Lambda::Alias")
             .with("Properties", properties),
@@ -59,12 +46,11 @@ pub fn add(resources: &mut Map, base: &str, alias: &str, provisioned: Option<u32
 /// Sets each version's `Description` from its function's configuration in
 /// the merged `template`, so that a changed configuration publishes a new
 /// version on the next deploy.
-pub fn publish_on_change(template: &mut Map, bases: &[String]) {
+pub fn publish_on_change(template: &mut Map, aliased: &[FunctionIds]) {
     let Some(Node::Map(resources)) = template.get_mut("Resources") else {
         return;
     };
-    for base in bases {
-        let ids = LogicalIds::new(base);
+    for ids in aliased {
         let configuration = match resources.get(&ids.function) {
             Some(Node::Map(function)) => function.get("Properties").cloned(),
             _ => None,

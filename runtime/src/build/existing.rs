@@ -11,21 +11,18 @@
 //! parallel).
 
 use super::cargo::Bin;
+use super::ids::{DEPLOY_ID_PARAMETER, FunctionIds, PoolIds};
 use super::lambda::{Lambda, TRIGGER_SKIPS, policy, statement};
-use super::node::{Map, Node, get_att, reference, sub};
+use super::node::{Map, Node, reference, sub};
 use super::template::kms_key;
 use cognito_trigger_core::manifest::{Declared, Diagnostic, Function, Manifest, Part};
-use cognito_trigger_core::naming::{
-    PoolReference, function_base, function_logical_id, pool_logical_id, pool_reference,
-};
+use cognito_trigger_core::naming::{PoolReference, pool_reference};
 use std::collections::BTreeMap;
 
 /// The package's binary that runs the custom resource: named as the
-/// `cognito-trigger-attach` crate, whose `run()` is its `main`.
+/// `cognito-trigger-attach` crate, whose `run()` is its `main`; it names
+/// the function's resources as any binary does (`CognitoTriggerAttach...`).
 pub const ATTACH_BINARY: &str = "cognito-trigger-attach";
-const ATTACH_BASE: &str = "CognitoTriggerAttach";
-/// Changing it re-applies the declarations with `force_deploy = true`.
-pub const DEPLOY_ID_PARAMETER: &str = "CognitoTriggerDeployId";
 
 /// Adds the attachments of `manifest`'s existing-pool declarations, their
 /// custom resource function, and the deploy-ID parameter if any declaration
@@ -51,10 +48,8 @@ pub fn add_attachments(
     if pairs.is_empty() {
         return;
     }
-    let attach = format!("{ATTACH_BASE}LambdaFunction");
-    let logical_id = |pool: &str, bin: &str| {
-        format!("{}Attachment{}", function_base(bin), pool_logical_id(pool))
-    };
+    let service_token = FunctionIds::of(ATTACH_BINARY).function_arn();
+    let logical_id = |pool: &str, bin: &str| PoolIds::of(pool).attachment(bin);
     let mut chains: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for (pool, bin) in pairs.keys() {
         chains
@@ -84,7 +79,7 @@ pub fn add_attachments(
             })
             .collect();
         let mut properties = Map::new()
-            .with("ServiceToken", get_att(&attach, "Arn"))
+            .with("ServiceToken", service_token.clone())
             .with("UserPool", *pool)
             .with("FunctionArn", targets[&function.bin].clone())
             .with("Triggers", triggers);
@@ -109,7 +104,6 @@ pub fn add_attachments(
         .flat_map(|(function, declarations)| declarations.iter().map(move |d| (*function, *d)))
         .collect();
     Lambda {
-        base: ATTACH_BASE.into(),
         bin: ATTACH_BINARY,
         description: "Attaches cognito-trigger functions to existing user pools (CloudFormation custom resource)".into(),
         architecture: "arm64".into(),
@@ -175,7 +169,7 @@ pub fn add_deploy_id_parameter(parameters: &mut Map) {
             .with("Default", "1")
             .with(
                 "Description",
-                "Give it a new value on each deploy (e.g. --parameter-overrides CognitoTriggerDeployId=$(date +%s)) to re-apply the triggers declared with force_deploy on existing pools and to publish new versions of the functions behind an alias",
+                format!("Give it a new value on each deploy (e.g. --parameter-overrides {DEPLOY_ID_PARAMETER}=$(date +%s)) to re-apply the triggers declared with force_deploy on existing pools and to publish new versions of the functions behind an alias"),
             ),
     );
 }
@@ -202,7 +196,7 @@ fn attach_policies(
         push_unique(&mut pools, arn);
         push_unique(
             &mut functions,
-            get_att(&function_logical_id(&function.bin), "Arn"),
+            FunctionIds::of(&function.bin).function_arn(),
         );
         // The permission goes on the alias Cognito invokes, if there is one.
         push_unique(&mut functions, targets[&function.bin].clone());
@@ -302,7 +296,7 @@ mod tests {
         manifest
             .functions
             .iter()
-            .map(|f| (f.bin.clone(), get_att(&function_logical_id(&f.bin), "Arn")))
+            .map(|f| (f.bin.clone(), FunctionIds::of(&f.bin).invoke_target(false)))
             .collect()
     }
 
@@ -345,7 +339,7 @@ mod tests {
         // Another pool's attachments run alongside.
         assert_eq!(on("MidAttachmentCognitoUserPoolOther"), None);
         // The ARN and the ID of one pool are one pool.
-        let by_arn = format!("ByArnAttachment{}", pool_logical_id(arn));
+        let by_arn = PoolIds::of(arn).attachment("by_arn");
         assert_eq!(on(&by_arn), None);
         assert_eq!(
             on("ByIdAttachmentCognitoUserPoolEuwest1AbC123"),

@@ -2,12 +2,12 @@
 //! may write only to its own log group (plus what the caller adds), that log
 //! group and, for asynchronous functions, a dead-letter queue.
 
-use super::node::{Map, Node, get_att, reference};
+use super::ids::FunctionIds;
+use super::node::{Map, Node};
 
 pub struct Lambda<'a> {
-    /// The logical IDs' prefix: `<base>LambdaFunction`, `<base>Role`, ...
-    pub base: String,
-    /// The cargo binary; cargo-lambda writes it to `target/lambda/<bin>/`.
+    /// The cargo binary, which names the resources ([`FunctionIds`]);
+    /// cargo-lambda writes it to `target/lambda/<bin>/`.
     pub bin: &'a str,
     pub description: String,
     pub architecture: String,
@@ -31,60 +31,14 @@ pub struct Lambda<'a> {
     pub skips: Vec<(&'static str, &'static str)>,
 }
 
-/// The logical IDs of a function's resources, all made from its base.
-pub struct LogicalIds {
-    pub function: String,
-    pub role: String,
-    pub log_group: String,
-    /// Only asynchronous functions have one.
-    pub queue: String,
-    /// Only functions with an alias have these.
-    pub version: String,
-    pub alias: String,
-}
-
-impl LogicalIds {
-    pub fn new(base: &str) -> Self {
-        Self {
-            function: format!("{base}LambdaFunction"),
-            role: format!("{base}Role"),
-            log_group: format!("{base}LogGroup"),
-            queue: format!("{base}DeadLetterQueue"),
-            version: format!("{base}Version"),
-            alias: format!("{base}Alias"),
-        }
-    }
-
-    /// The longest of them, which a limit on logical IDs concerns.
-    pub fn longest(&self) -> &str {
-        [
-            &self.function,
-            &self.role,
-            &self.log_group,
-            &self.queue,
-            &self.version,
-            &self.alias,
-        ]
-        .into_iter()
-        .max_by_key(|id| id.len())
-        .expect("six IDs")
-    }
-}
-
 impl Lambda<'_> {
     pub fn add_to(mut self, resources: &mut Map) {
-        let LogicalIds {
-            function,
-            role,
-            log_group,
-            queue,
-            ..
-        } = LogicalIds::new(&self.base);
+        let ids = FunctionIds::of(self.bin);
         let mut policies = vec![policy(
             "write-logs",
             vec![statement(
                 vec!["logs:CreateLogStream", "logs:PutLogEvents"].into(),
-                get_att(&log_group, "Arn"),
+                ids.log_group_arn(),
             )],
         )];
         policies.append(&mut self.policies);
@@ -97,14 +51,14 @@ impl Lambda<'_> {
             .with("Timeout", self.timeout)
             // cargo-lambda's output, relative to target/cognito/<package>/.
             .with("Code", format!("../../lambda/{}/", self.bin))
-            .with("Role", get_att(&role, "Arn"));
+            .with("Role", ids.role_arn());
         if !self.environment.is_empty() {
             properties.insert(
                 "Environment",
                 Map::new().with("Variables", self.environment),
             );
         }
-        let mut logging = Map::new().with("LogGroup", reference(&log_group));
+        let mut logging = Map::new().with("LogGroup", ids.log_group_name());
         for (key, value) in &self.logging {
             logging.insert(*key, value.as_str());
         }
@@ -112,14 +66,14 @@ impl Lambda<'_> {
         if self.asynchronous {
             policies.push(policy(
                 "send-dead-letters",
-                vec![statement("sqs:SendMessage".into(), get_att(&queue, "Arn"))],
+                vec![statement("sqs:SendMessage".into(), ids.queue_arn())],
             ));
             properties.insert(
                 "DeadLetterConfig",
-                Map::new().with("TargetArn", get_att(&queue, "Arn")),
+                Map::new().with("TargetArn", ids.queue_arn()),
             );
             resources.insert(
-                queue,
+                ids.queue,
                 resource(
                     "AWS::SQS::Queue",
                     &[(
@@ -133,7 +87,7 @@ impl Lambda<'_> {
             );
         }
         resources.insert(
-            role,
+            ids.role,
             resource(
                 "AWS::IAM::Role",
                 &[],
@@ -162,7 +116,7 @@ impl Lambda<'_> {
             ),
         );
         resources.insert(
-            log_group,
+            ids.log_group,
             resource(
                 "AWS::Logs::LogGroup",
                 &[(
@@ -182,7 +136,7 @@ impl Lambda<'_> {
         metadata.insert("aws:asset:property", "Code");
         metadata.insert("checkov", checkov_skips(&self.skips));
         resources.insert(
-            function,
+            ids.function,
             Map::new()
                 .with("Type", "AWS::Lambda::Function")
                 .with("Metadata", metadata)

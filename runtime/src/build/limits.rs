@@ -80,12 +80,6 @@ pub fn fit_id(id: &str, max: usize) -> String {
     format!("{head}{:08X}{tail}", fnv1a(id.as_bytes()) as u32)
 }
 
-/// The export name of output `name`: `<stack name>-<name>`, the name
-/// shortened by [`fit_id`] so that the longest stack name still fits.
-pub fn export_suffix(name: &str) -> String {
-    fit_id(name, EXPORT_NAME - STACK_NAME - "-".len())
-}
-
 /// `items` joined by ", " and followed by `tail`, in at most `max`
 /// characters: as many items as fit, then "and N more". Only a `tail` too
 /// long for even one item is cut, at a character boundary.
@@ -182,19 +176,6 @@ mod tests {
             &fit_a[124..132],
             "9C95F885",
             "FNV-1a of the whole ID, checked independently"
-        );
-    }
-
-    #[test]
-    fn exports_fit_with_the_longest_stack_name() {
-        let output = format!("CognitoUserPool{}Arn", "a".repeat(128));
-        let suffix = export_suffix(&output);
-        assert!(suffix.starts_with("CognitoUserPoolaaa") && suffix.ends_with("aaaArn"));
-        let export = format!("{}-{suffix}", "s".repeat(STACK_NAME));
-        assert_eq!(export.len(), EXPORT_NAME);
-        assert_eq!(
-            export_suffix("CognitoUserPoolMyUserPoolArn"),
-            "CognitoUserPoolMyUserPoolArn"
         );
     }
 

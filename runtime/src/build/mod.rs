@@ -90,6 +90,7 @@ mod alias;
 mod cargo;
 mod existing;
 mod graph;
+mod ids;
 mod lambda;
 mod limits;
 mod node;

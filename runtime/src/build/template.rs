@@ -3,20 +3,18 @@
 //! `AWS::Lambda::Function` with a logging-only role and its log group, and per
 //! (pool, function) an `AWS::Lambda::Permission` for Cognito.
 
-use super::lambda::{Lambda, LogicalIds, TRIGGER_SKIPS, policy, statement};
+use super::ids::{self, FunctionIds, PoolIds};
+use super::lambda::{Lambda, TRIGGER_SKIPS, policy, statement};
 use super::limits::{self, LOGICAL_ID};
-use super::node::{Map, Node, get_att, reference, sub};
+use super::node::{Map, Node, get_att, reference};
 use super::problem::{CARGO_TOML, Problem};
 use super::settings::{FunctionSettings, PoolSettings, Settings, metadata_path};
 use super::{alias, existing};
+use crate::KMS_KEY_ARN_VARIABLE;
 use cognito_trigger_core::manifest::{Declared, Function, Manifest};
-use cognito_trigger_core::naming::{function_base, function_logical_id, pool_logical_id};
 use cognito_trigger_core::suggest::did_you_mean;
 use cognito_trigger_core::{KmsKey, Trigger};
 use std::collections::BTreeMap;
-
-/// The environment variable that gives a custom sender its pool's key ARN.
-pub const KMS_KEY_VARIABLE: &str = "KMS_KEY_ARN";
 
 /// Cognito waits this long for a synchronous trigger, and it cannot be changed.
 pub const COGNITO_TIMEOUT_SECONDS: u32 = 5;
@@ -50,8 +48,8 @@ pub struct Generated {
     pub protected: Vec<Protected>,
     /// Trigger functions Cognito calls synchronously, which must answer in 5 s.
     pub synchronous: Vec<String>,
-    /// The logical ID bases of the functions behind an alias.
-    pub aliased: Vec<String>,
+    /// The functions behind an alias.
+    pub aliased: Vec<FunctionIds>,
 }
 
 /// `package_path` is the package's directory relative to the template's.
@@ -80,32 +78,31 @@ pub fn generate(
             .or(&DEFAULTS);
         errors.extend(timeout_problem(function, settings, &chosen));
         errors.extend(function_settings_problems(function, settings, &chosen));
-        errors.extend(logical_id_problem(function));
+        let ids = FunctionIds::of(&function.bin);
+        errors.extend(logical_id_problem(function, &ids));
         if function
             .declarations
             .iter()
             .any(|d| d.trigger.is_synchronous())
         {
-            generated
-                .synchronous
-                .push(function_logical_id(&function.bin));
+            generated.synchronous.push(ids.function.clone());
         }
         add_function(
             &mut resources,
             &mut generated.protected,
             function,
+            &ids,
             &chosen,
             package_path,
         );
-        let base = function_base(&function.bin);
-        if let Some(alias) = &chosen.alias {
-            alias::add(&mut resources, &base, alias, chosen.provisioned_concurrency);
-            generated.aliased.push(base.clone());
-        }
         targets.insert(
             function.bin.clone(),
-            alias::invoke_target(&base, chosen.alias.as_deref()),
+            ids.invoke_target(chosen.alias.is_some()),
         );
+        if let Some(alias) = &chosen.alias {
+            alias::add(&mut resources, &ids, alias, chosen.provisioned_concurrency);
+            generated.aliased.push(ids);
+        }
     }
     for (pool, declarations) in pools(manifest) {
         let pool_settings = settings.pools.get(pool);
@@ -291,15 +288,15 @@ fn function_settings_problems(
         .declarations
         .iter()
         .any(|d| d.trigger.is_custom_sender());
-    if sender && chosen.environment.contains_key(KMS_KEY_VARIABLE) {
-        let own_setting = own.is_some_and(|f| f.environment.contains_key(KMS_KEY_VARIABLE));
+    if sender && chosen.environment.contains_key(KMS_KEY_ARN_VARIABLE) {
+        let own_setting = own.is_some_and(|f| f.environment.contains_key(KMS_KEY_ARN_VARIABLE));
         let mut path = at("environment", own_setting);
-        path.push(KMS_KEY_VARIABLE.to_owned());
+        path.push(KMS_KEY_ARN_VARIABLE.to_owned());
         problems.push(Problem::on_key(
             CARGO_TOML,
             path,
             format!(
-                "binary `{}` is a custom sender: the template sets {KMS_KEY_VARIABLE} to its pool's key (its `kms_key_id`), so remove it here",
+                "binary `{}` is a custom sender: the template sets {KMS_KEY_ARN_VARIABLE} to its pool's key (its `kms_key_id`), so remove it here",
                 function.bin
             ),
         ));
@@ -360,10 +357,9 @@ fn function_settings_problems(
     problems
 }
 
-/// A binary whose name makes logical IDs longer than CloudFormation takes.
-/// They are not shortened: overrides address functions by them.
-fn logical_id_problem(function: &Function) -> Option<Problem> {
-    let ids = LogicalIds::new(&function_base(&function.bin));
+/// A binary whose name makes logical IDs (`ids`) longer than CloudFormation
+/// takes. They are not shortened: overrides address functions by them.
+fn logical_id_problem(function: &Function, ids: &FunctionIds) -> Option<Problem> {
     let longest = ids.longest();
     (longest.len() > LOGICAL_ID).then(|| {
         Problem::in_file(&function.location.file, format!(
@@ -412,6 +408,7 @@ fn add_function(
     resources: &mut Map,
     protected: &mut Vec<Protected>,
     function: &Function,
+    ids: &FunctionIds,
     chosen: &FunctionSettings,
     package_path: &str,
 ) {
@@ -447,13 +444,11 @@ fn add_function(
                 .with("Fn::Join", vec![Node::from(","), Node::from(keys.clone())])
                 .into(),
         };
-        environment.insert(KMS_KEY_VARIABLE, value);
+        environment.insert(KMS_KEY_ARN_VARIABLE, value);
     }
     if !chosen.policy_statements.is_empty() {
         policies.push(policy("from-settings", chosen.policy_statements.clone()));
     }
-    let base = function_base(&function.bin);
-    let ids = LogicalIds::new(&base);
     let origin = |key: &str| {
         format!(
             "{key} in [package.metadata.cognito-trigger] (or its functions.{}) in Cargo.toml",
@@ -479,7 +474,7 @@ fn add_function(
     if !keys.is_empty() {
         protect(
             &ids.function,
-            &["Environment", "Variables", KMS_KEY_VARIABLE],
+            &["Environment", "Variables", KMS_KEY_ARN_VARIABLE],
             format!(
                 "the kms_key_id of fn {} ({})",
                 function.name, function.location
@@ -533,7 +528,6 @@ fn add_function(
         ));
     }
     Lambda {
-        base,
         bin: &function.bin,
         description: limits::list_within(
             &triggers,
@@ -571,9 +565,13 @@ fn add_pool(
     settings: Option<&PoolSettings>,
     targets: &BTreeMap<String, Node>,
 ) {
-    let id = pool_logical_id(pool);
+    let pool_ids = PoolIds::of(pool);
     let mut protect = |path: &[&str], origin: String| {
-        let mut full = vec!["Resources".to_owned(), id.clone(), "Properties".to_owned()];
+        let mut full = vec![
+            "Resources".to_owned(),
+            pool_ids.pool.clone(),
+            "Properties".to_owned(),
+        ];
         full.extend(path.iter().map(|p| p.to_string()));
         protected.push(Protected { path: full, origin });
     };
@@ -669,11 +667,7 @@ fn add_pool(
                 errors.push(Problem::on_key(CARGO_TOML, setting(), problem));
                 continue;
             }
-            // Room for the `Id` of its output, so the two stay alike.
-            let client_id = limits::fit_id(
-                &format!("{id}Client{}", function_base(name)),
-                LOGICAL_ID - "Id".len(),
-            );
+            let client_id = pool_ids.client(name);
             if let Some(other) = client_ids.insert(client_id.clone(), name) {
                 errors.push(Problem::on_key(
                     CARGO_TOML,
@@ -696,7 +690,7 @@ fn add_pool(
                         "Properties",
                         Map::new()
                             .with("ClientName", name.as_str())
-                            .with("UserPoolId", reference(&id))
+                            .with("UserPoolId", pool_ids.pool_id())
                             .with("GenerateSecret", client.generate_secret.unwrap_or(false))
                             .with("ExplicitAuthFlows", flows)
                             .with("PreventUserExistenceErrors", "ENABLED"),
@@ -704,29 +698,26 @@ fn add_pool(
             );
             add_output(
                 outputs,
-                format!("{client_id}Id"),
+                ids::id_output(&client_id),
                 format!("The ID of client \"{name}\" of user pool \"{pool}\""),
-                reference(&client_id),
             );
         }
     }
     resources.insert(
-        id.clone(),
+        pool_ids.pool.clone(),
         Map::new()
             .with("Type", "AWS::Cognito::UserPool")
             .with("Properties", properties),
     );
     add_output(
         outputs,
-        format!("{id}Id"),
+        ids::id_output(&pool_ids.pool),
         format!("The ID of user pool \"{pool}\""),
-        reference(&id),
     );
     add_output(
         outputs,
-        format!("{id}Arn"),
+        ids::arn_output(&pool_ids.pool),
         format!("The ARN of user pool \"{pool}\""),
-        get_att(&id, "Arn"),
     );
 
     // One permission per function, whatever the number of its triggers here.
@@ -735,10 +726,7 @@ fn add_pool(
     functions.dedup_by(|a, b| a.bin == b.bin);
     for function in functions {
         resources.insert(
-            limits::fit_id(
-                &format!("{}Permission{id}", function_base(&function.bin)),
-                LOGICAL_ID,
-            ),
+            pool_ids.permission(&function.bin),
             Map::new().with("Type", "AWS::Lambda::Permission").with(
                 "Properties",
                 Map::new()
@@ -747,29 +735,24 @@ fn add_pool(
                     .with("FunctionName", targets[&function.bin].clone())
                     .with("Principal", "cognito-idp.amazonaws.com")
                     // Only this pool, in this account, may invoke the function.
-                    .with("SourceArn", get_att(&id, "Arn"))
+                    .with("SourceArn", pool_ids.pool_arn())
                     .with("SourceAccount", reference("AWS::AccountId")),
             ),
         );
     }
 }
 
-/// Adds output `name`, exported as `<stack name>-<name>` for other stacks
-/// (each value kept within its limit, see [`limits`]).
-fn add_output(outputs: &mut Map, name: String, description: String, value: Node) {
-    let export = sub(&format!(
-        "${{AWS::StackName}}-{}",
-        limits::export_suffix(&name)
-    ));
+/// Adds `output`, its description cut to its limit.
+fn add_output(outputs: &mut Map, output: ids::Output, description: String) {
     outputs.insert(
-        limits::fit_id(&name, LOGICAL_ID),
+        output.name,
         Map::new()
             .with(
                 "Description",
                 limits::cut_chars(&description, limits::OUTPUT_DESCRIPTION),
             )
-            .with("Value", value)
-            .with("Export", Map::new().with("Name", export)),
+            .with("Value", output.value)
+            .with("Export", Map::new().with("Name", output.export)),
     );
 }
 

@@ -21,7 +21,9 @@
 //!
 //! Its [`Setup`] reads the function's environment: the region and
 //! credentials as every AWS SDK does (`AWS_ENDPOINT_URL_KMS` too), and the
-//! pool's key ARN from `KMS_KEY_ARN`.
+//! pool's key ARN from `KMS_KEY_ARN` (the keys of all its pools, separated by
+//! commas, when one function is the sender of several pools: the template
+//! writes it so).
 //!
 //! What it accepts, as the AWS Encryption SDK does in strict mode:
 //!
@@ -30,7 +32,7 @@
 //!   `0x0478` and `0x0578` (what the SDKs write by default); the signature
 //!   and the key commitment are verified;
 //! - only the encrypted data keys whose provider is `aws-kms` and whose key is
-//!   the configured ARN, decrypted by KMS with that key ID (never discovery);
+//!   a configured ARN, decrypted by KMS with that key ID (never discovery);
 //! - when the encryption context names a `userpool-id`, only the event's pool.
 //!
 //! Anything else fails with an [`Error::internal`] that says what is wrong
@@ -50,8 +52,7 @@ use zeroize::Zeroizing;
 /// The AWS SDK for KMS, in the version [`CodeDecryptor::new`] takes.
 pub use aws_sdk_kms;
 
-/// The environment variable that holds the pool's KMS key ARN.
-pub const KEY_ARN_VARIABLE: &str = "KMS_KEY_ARN";
+pub use crate::KMS_KEY_ARN_VARIABLE as KEY_ARN_VARIABLE;
 
 /// The encryption context key with which Cognito names the pool a code is for.
 pub const POOL_CONTEXT_KEY: &str = "userpool-id";
@@ -60,13 +61,14 @@ pub const POOL_CONTEXT_KEY: &str = "userpool-id";
 const KMS_PROVIDER: &[u8] = b"aws-kms";
 
 /// Decrypts the codes Cognito gives the custom senders of a pool, with the
-/// pool's KMS key. Take `&CodeDecryptor` as a handler's second argument, or
+/// pool's KMS key (or of several pools, with any of their keys). Take `&CodeDecryptor` as a handler's second argument, or
 /// hold one in your own [`Setup`] type ([`CodeDecryptor::from_env`],
 /// [`CodeDecryptor::new`]).
 #[derive(Clone, Debug)]
 pub struct CodeDecryptor {
     kms: aws_sdk_kms::Client,
-    key_arn: String,
+    /// Never empty.
+    key_arns: Vec<String>,
 }
 
 impl Setup for CodeDecryptor {
@@ -80,19 +82,34 @@ impl CodeDecryptor {
     /// (`arn:aws:kms:<region>:<account>:key/<id>`: the key ARN, as the
     /// encrypted data keys name it, not an alias or a bare key ID).
     pub fn new(kms: aws_sdk_kms::Client, key_arn: impl Into<String>) -> Result<Self, BoxError> {
-        let key_arn = key_arn.into();
-        check_key_arn(&key_arn)?;
-        Ok(Self { kms, key_arn })
+        Self::with_keys(kms, [key_arn])
+    }
+
+    /// A decryptor for the custom senders of several pools: it decrypts data
+    /// keys encrypted by any of `key_arns` (key ARNs, as for [`new`](Self::new)),
+    /// and by no other.
+    pub fn with_keys(
+        kms: aws_sdk_kms::Client,
+        key_arns: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Result<Self, BoxError> {
+        let key_arns: Vec<String> = key_arns.into_iter().map(Into::into).collect();
+        if key_arns.is_empty() {
+            return Err("a decryptor needs at least one KMS key ARN".into());
+        }
+        for key_arn in &key_arns {
+            check_key_arn(key_arn)?;
+        }
+        Ok(Self { kms, key_arns })
     }
 
     /// A decryptor configured from the environment: the AWS SDK's usual
     /// settings (region, credentials, `AWS_ENDPOINT_URL_KMS`) and the key
-    /// ARN in `KMS_KEY_ARN`.
+    /// ARNs in `KMS_KEY_ARN`, separated by commas if there are several.
     pub async fn from_env() -> Result<Self, BoxError> {
-        let key_arn = std::env::var(KEY_ARN_VARIABLE).map_err(|_| {
+        let variable = std::env::var(KEY_ARN_VARIABLE).map_err(|_| {
             format!("{KEY_ARN_VARIABLE} is not set: it holds the ARN of the pool's KMS key")
         })?;
-        check_key_arn(&key_arn)?;
+        let key_arns = key_arns_in(&variable)?;
         let http = aws_smithy_http_client::Builder::new()
             .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
                 aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
@@ -102,7 +119,7 @@ impl CodeDecryptor {
             .http_client(http)
             .load()
             .await;
-        Self::new(aws_sdk_kms::Client::new(&config), key_arn)
+        Self::with_keys(aws_sdk_kms::Client::new(&config), key_arns)
     }
 
     /// The KMS client, to share with another decryptor or client.
@@ -110,9 +127,9 @@ impl CodeDecryptor {
         &self.kms
     }
 
-    /// The ARN of the key data keys are decrypted with.
-    pub fn key_arn(&self) -> &str {
-        &self.key_arn
+    /// The ARNs of the keys data keys may be decrypted with.
+    pub fn key_arns(&self) -> &[String] {
+        &self.key_arns
     }
 
     /// The event's code, decrypted; `None` when the event has none.
@@ -154,19 +171,23 @@ impl CodeDecryptor {
         message::into_string(message.decrypt(&data_key)?)
     }
 
-    /// The plaintext data key, from the first encrypted data key for the
+    /// The plaintext data key, from the first encrypted data key for a
     /// configured key that KMS decrypts.
     async fn data_key(&self, message: &Message<'_>) -> Result<Zeroizing<Vec<u8>>, Error> {
         let context: HashMap<String, String> = message.context.iter().cloned().collect();
         let mut failures = Vec::new();
-        let ours = message.data_keys.iter().filter(|key| {
-            key.provider_id == KMS_PROVIDER && key.provider_info == self.key_arn.as_bytes()
+        let ours = message.data_keys.iter().filter_map(|key| {
+            let key_arn = self
+                .key_arns
+                .iter()
+                .find(|arn| key.provider_info == arn.as_bytes())?;
+            (key.provider_id == KMS_PROVIDER).then_some((key, key_arn))
         });
-        for key in ours {
+        for (key, key_arn) in ours {
             let response = self
                 .kms
                 .decrypt()
-                .key_id(&self.key_arn)
+                .key_id(key_arn)
                 .ciphertext_blob(aws_sdk_kms::primitives::Blob::new(key.ciphertext))
                 .set_encryption_context(Some(context.clone()))
                 .send()
@@ -185,9 +206,9 @@ impl CodeDecryptor {
                     .map(|blob| blob.into_inner())
                     .unwrap_or_default(),
             );
-            if output.key_id() != Some(self.key_arn.as_str()) {
+            if output.key_id() != Some(key_arn.as_str()) {
                 failures.push(format!(
-                    "KMS decrypted with {:?}, not the configured key",
+                    "KMS decrypted with {:?}, not {key_arn}",
                     output.key_id()
                 ));
                 continue;
@@ -208,16 +229,42 @@ impl CodeDecryptor {
                 .collect();
             return Err(Error::internal(format!(
                 "cannot decrypt the custom sender's code: no data key is encrypted by {} (the message has {}): is {KEY_ARN_VARIABLE} the pool's key?",
-                self.key_arn,
+                self.key_arns.join(" or "),
                 providers.join(", ")
             )));
         }
         Err(Error::internal(format!(
             "cannot decrypt the custom sender's code: KMS did not decrypt its data key with {}: {}",
-            self.key_arn,
+            self.key_arns.join(" or "),
             failures.join("; ")
         )))
     }
+}
+
+/// For the fuzzer (`fuzz/checks/decrypt_message.rs`): what
+/// [`CodeDecryptor::decrypt_code`] does after KMS gave the data key (parse,
+/// verify the signature, decrypt), on any bytes. Not a public API.
+#[doc(hidden)]
+pub fn __open(message: &[u8], data_key: &[u8]) -> Result<String, Error> {
+    let message = Message::parse(message)?;
+    message.verify_signature()?;
+    message::into_string(message.decrypt(data_key)?)
+}
+
+/// The key ARNs of `KMS_KEY_ARN`'s value: one, or several separated by commas.
+fn key_arns_in(variable: &str) -> Result<Vec<String>, BoxError> {
+    let key_arns: Vec<String> = variable
+        .split(',')
+        .map(str::trim)
+        .filter(|arn| !arn.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if key_arns.is_empty() {
+        return Err(
+            format!("{KEY_ARN_VARIABLE} is empty: it holds the ARN of the pool's KMS key").into(),
+        );
+    }
+    Ok(key_arns)
 }
 
 /// A key ARN: `arn:<partition>:kms:<region>:<account>:key/<id>`.

@@ -3,7 +3,7 @@
 //! `tests/fixtures/decrypt/generate.py` made `vectors.json`. The path
 //! through KMS itself is tested by `tests/decrypt.rs`.
 
-use super::message::{Message, into_string};
+use super::message::Message;
 use super::*;
 use serde_json::Value;
 
@@ -43,13 +43,6 @@ fn vector(name: &str) -> Vector {
     vectors().into_iter().find(|v| v.name == name).unwrap()
 }
 
-/// Parse, verify and decrypt, as `CodeDecryptor` does after KMS.
-fn open(bytes: &[u8], data_key: &[u8]) -> Result<String, Error> {
-    let message = Message::parse(bytes)?;
-    message.verify_signature()?;
-    into_string(message.decrypt(data_key)?)
-}
-
 fn internal_message(result: Result<String, Error>) -> String {
     let error = result.expect_err("refused");
     assert_eq!(error.user_message(), crate::INTERNAL_MESSAGE);
@@ -66,7 +59,7 @@ fn decrypts_every_suite_and_framing() {
         let message = Message::parse(&v.message).unwrap();
         assert_eq!(message.suite.id, v.suite, "{}", v.name);
         assert_eq!(
-            open(&v.message, data_key).unwrap(),
+            __open(&v.message, data_key).unwrap(),
             v.plaintext,
             "{}",
             v.name
@@ -162,7 +155,7 @@ fn refuses_a_flipped_byte_anywhere() {
             }
             let mut altered = v.message.clone();
             altered[at] ^= 0x01;
-            let refusal = internal_message(open(&altered, data_key));
+            let refusal = internal_message(__open(&altered, data_key));
             assert!(
                 refusal.starts_with("cannot decrypt the custom sender's code: "),
                 "{name}, {part}: {refusal}"
@@ -178,7 +171,7 @@ fn the_refusal_says_what_is_wrong() {
     let last = altered.len() - 1;
     altered[last] ^= 0x80;
     assert!(
-        internal_message(open(&altered, signed.data_key.as_deref().unwrap()))
+        internal_message(__open(&altered, signed.data_key.as_deref().unwrap()))
             .contains("signature does not verify")
     );
 
@@ -188,7 +181,7 @@ fn the_refusal_says_what_is_wrong() {
     // The frame length: the signature fails before anything is decrypted.
     altered[header_end - 1] ^= 0x01;
     assert!(
-        internal_message(open(&altered, v1.data_key.as_deref().unwrap())).contains("signature")
+        internal_message(__open(&altered, v1.data_key.as_deref().unwrap())).contains("signature")
     );
 
     // Unsigned: the header's tag and the frames' tags are what catch it.
@@ -197,31 +190,31 @@ fn the_refusal_says_what_is_wrong() {
     let (header_end, footer) = layout(&unsigned);
     let mut altered = unsigned.message.clone();
     altered[header_end + 3] ^= 0x01;
-    assert!(internal_message(open(&altered, key)).contains("header's authentication tag"));
+    assert!(internal_message(__open(&altered, key)).contains("header's authentication tag"));
     let mut altered = unsigned.message.clone();
     altered[footer - 20] ^= 0x01;
-    assert!(internal_message(open(&altered, key)).contains("frame 1's authentication tag"));
+    assert!(internal_message(__open(&altered, key)).contains("frame 1's authentication tag"));
     // The commitment itself.
     let mut altered = unsigned.message.clone();
     altered[header_end - 5] ^= 0x01;
-    assert!(internal_message(open(&altered, key)).contains("key commitment"));
+    assert!(internal_message(__open(&altered, key)).contains("key commitment"));
 }
 
 #[test]
 fn refuses_another_data_key() {
     let wrong = [0x5a; 32];
     let v1 = vector("v1-0378-framed");
-    assert!(internal_message(open(&v1.message, &wrong)).contains("header's authentication tag"));
+    assert!(internal_message(__open(&v1.message, &wrong)).contains("header's authentication tag"));
     let committing = vector("v2-0578-framed");
-    assert!(internal_message(open(&committing.message, &wrong)).contains("key commitment"));
-    assert!(internal_message(open(&committing.message, &wrong[..16])).contains("16 bytes"));
+    assert!(internal_message(__open(&committing.message, &wrong)).contains("key commitment"));
+    assert!(internal_message(__open(&committing.message, &wrong[..16])).contains("16 bytes"));
 }
 
 #[test]
 fn refuses_truncated_and_padded_messages() {
     for v in vectors() {
         for cut in [1, 2, 17, v.message.len() / 2, v.message.len() - 1] {
-            let refusal = internal_message(open(&v.message[..cut], &[0; 32]));
+            let refusal = internal_message(__open(&v.message[..cut], &[0; 32]));
             assert!(
                 refusal.contains("truncated") || refusal.contains("signature"),
                 "{}: {refusal}",
@@ -231,7 +224,7 @@ fn refuses_truncated_and_padded_messages() {
         let mut padded = v.message.clone();
         padded.push(0);
         assert!(
-            internal_message(open(&padded, &[0; 32])).contains("after the end"),
+            internal_message(__open(&padded, &[0; 32])).contains("after the end"),
             "{}",
             v.name
         );
@@ -239,7 +232,7 @@ fn refuses_truncated_and_padded_messages() {
     let mut unknown = vector("v1-0378-framed").message;
     unknown[3] = 0x14; // suite 0x0314, uncommitted, unsigned: not accepted
     assert!(
-        internal_message(open(&unknown, &[0; 32])).contains("unsupported algorithm suite 0x0314")
+        internal_message(__open(&unknown, &[0; 32])).contains("unsupported algorithm suite 0x0314")
     );
 }
 
@@ -263,6 +256,21 @@ fn checks_key_arns() {
 }
 
 #[test]
+fn reads_one_key_arn_or_several_separated_by_commas() {
+    let one = "arn:aws:kms:us-east-1:123456789012:key/one";
+    let two = "arn:aws:kms:eu-west-1:123456789012:key/two";
+    assert_eq!(key_arns_in(one).unwrap(), [one]);
+    assert_eq!(key_arns_in(&format!("{one},{two}")).unwrap(), [one, two]);
+    assert_eq!(
+        key_arns_in(&format!(" {one} , {two} ,")).unwrap(),
+        [one, two]
+    );
+    for empty in ["", " ", ",", " , "] {
+        assert!(key_arns_in(empty).is_err(), "{empty:?}");
+    }
+}
+
+#[test]
 fn reads_the_developer_guides_sample_as_a_cognito_message() {
     // The `code` of the guide's sample events: a version 1, 0x0378 message,
     // cut short (240 bytes) in the guide.
@@ -275,7 +283,7 @@ fn reads_the_developer_guides_sample_as_a_cognito_message() {
         .decode(code)
         .unwrap();
     assert_eq!(bytes[..4], [0x01, 0x80, 0x03, 0x78]);
-    let refusal = internal_message(open(&bytes, &[0; 32]));
+    let refusal = internal_message(__open(&bytes, &[0; 32]));
     assert!(refusal.contains("truncated"), "{refusal}");
 }
 
@@ -290,7 +298,7 @@ fn refuses_a_frame_iv_other_than_its_sequence_number() {
     let iv_end = header_end + TAG + 4 + 12;
     assert_eq!(altered[iv_end - 1], 1);
     altered[iv_end - 1] = 2;
-    let refusal = internal_message(open(&altered, v.data_key.as_deref().unwrap()));
+    let refusal = internal_message(__open(&altered, v.data_key.as_deref().unwrap()));
     assert!(
         refusal.contains("frame 1 has an IV other than its sequence number"),
         "{refusal}"

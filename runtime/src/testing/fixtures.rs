@@ -1,6 +1,6 @@
 //! The events of `runtime/tests/fixtures/events/`, derived from the AWS
 //! developer guide (see its README for the sources), by trigger and source.
-//! `tests/samples.rs` checks that this table lists every fixture.
+//! `tests/catalogue.rs` checks that this table lists every fixture.
 
 use crate::events::*;
 

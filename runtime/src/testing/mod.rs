@@ -47,10 +47,6 @@
 //! # }
 //! ```
 
-// Its docs come with the local server's move off this module, under way;
-// until then, `missing_docs` would fail `clippy -D warnings` there.
-#[allow(missing_docs)]
-pub mod http;
 // Unix only: it collects a process's output through a socket pair. The
 // sample events and `dispatch` work everywhere.
 #[cfg(unix)]

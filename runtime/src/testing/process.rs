@@ -8,11 +8,20 @@
 //! What the process writes on stdout and stderr is its log, as Lambda
 //! collects it; each invocation's part of it, framed by Lambda's `START`,
 //! `END` and `REPORT` lines, is kept for [`LambdaProcess::invocation_log`].
+//!
+//! The runtime API is served by hyper on a current-thread tokio runtime of
+//! its own, on a thread of its own: [`LambdaProcess`] is blocking, and needs
+//! no runtime from its caller, which may be a test or async code.
 
 use super::Reply;
-use super::http::{read_request, write_response};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
 use std::io::{self, BufRead, BufReader, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -29,6 +38,10 @@ const INIT_LIMIT: Duration = Duration::from_secs(10);
 
 /// Request IDs are unique across every process of this test or server.
 static INVOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+/// Lambda's payload limit for a synchronous invocation: a larger answer is
+/// refused (its connection closed) rather than buffered.
+const MAX_BODY: usize = 6 * 1024 * 1024;
 
 /// Marks the lines this harness writes into a process's log (Lambda's
 /// platform lines), which no function writes, so they can be told apart.
@@ -104,10 +117,10 @@ struct Capture {
 
 struct Api {
     pending: Mutex<Pending>,
-    changed: Condvar,
-    results: Mutex<Sender<(String, Outcome)>>,
+    /// Wakes the polls waiting for an event, and the server once closed.
+    changed: tokio::sync::Notify,
+    results: Sender<(String, Outcome)>,
     function_arn: String,
-    address: SocketAddr,
 }
 
 #[derive(Default)]
@@ -275,21 +288,28 @@ impl LambdaProcess {
     }
 
     fn start(&self) -> io::Result<Running> {
-        let listener = TcpListener::bind("127.0.0.1:0")?;
-        let address = listener.local_addr()?;
         let (sender, results) = mpsc::channel();
-        let api = Arc::new(Api {
-            pending: Mutex::new(Pending::default()),
-            changed: Condvar::new(),
-            results: Mutex::new(sender),
-            function_arn: format!(
+        let (api, address) = Api::start(
+            format!(
                 "arn:aws:lambda:us-east-1:000000000000:function:{}",
                 self.name
             ),
-            address,
-        });
-        let serving = Arc::clone(&api);
-        thread::spawn(move || serving.serve(listener));
+            sender,
+        )?;
+        // Without a process, nothing would ever close the API.
+        let (log, child) = self.spawn(address).inspect_err(|_| api.close())?;
+        Ok(Running {
+            child,
+            api,
+            results,
+            log,
+            started: Instant::now(),
+            warm: false,
+        })
+    }
+
+    /// The process, polling the runtime API at `address`, and its log.
+    fn spawn(&self, address: SocketAddr) -> io::Result<(Log, Child)> {
         let sink: Box<dyn Write + Send> = match &self.log {
             Some(path) => Box::new(
                 std::fs::OpenOptions::new()
@@ -304,15 +324,7 @@ impl LambdaProcess {
         command
             .stdout(Stdio::from(std::os::fd::OwnedFd::from(output.try_clone()?)))
             .stderr(Stdio::from(std::os::fd::OwnedFd::from(output)));
-        let child = command.spawn()?;
-        Ok(Running {
-            child,
-            api,
-            results,
-            log,
-            started: Instant::now(),
-            warm: false,
-        })
+        Ok((log, command.spawn()?))
     }
 
     fn command(&self, address: SocketAddr) -> Command {
@@ -430,10 +442,50 @@ fn error_document(body: &[u8]) -> Reply {
 }
 
 impl Api {
+    /// Serves the runtime API on a free port of 127.0.0.1 until closed.
+    fn start(
+        function_arn: String,
+        results: Sender<(String, Outcome)>,
+    ) -> io::Result<(Arc<Api>, SocketAddr)> {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+        listener.set_nonblocking(true)?;
+        let address = listener.local_addr()?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .build()?;
+        let listener = {
+            let _entered = runtime.enter();
+            tokio::net::TcpListener::from_std(listener)
+        };
+        let listener = match listener {
+            Ok(listener) => listener,
+            Err(error) => {
+                // A plain drop would panic if the caller is async code.
+                runtime.shutdown_background();
+                return Err(error);
+            }
+        };
+        let api = Arc::new(Api {
+            pending: Mutex::new(Pending::default()),
+            changed: tokio::sync::Notify::new(),
+            results,
+            function_arn,
+        });
+        let serving = Arc::clone(&api);
+        thread::spawn(move || {
+            runtime.block_on(async {
+                tokio::spawn(Arc::clone(&serving).accept(listener));
+                serving.until(|pending| pending.closed.then_some(())).await;
+            });
+            // Dropping the runtime here ends the accepting loop and every
+            // connection, a pending poll included.
+        });
+        Ok((api, address))
+    }
+
     fn offer(&self, event: Event) {
-        let mut pending = self.pending.lock().expect("not poisoned");
-        pending.event = Some(event);
-        self.changed.notify_all();
+        self.pending.lock().expect("not poisoned").event = Some(event);
+        self.changed.notify_waiters();
     }
 
     fn clear(&self) {
@@ -447,98 +499,110 @@ impl Api {
     }
 
     fn close(&self) {
-        let mut pending = self.pending.lock().expect("not poisoned");
-        pending.closed = true;
-        self.changed.notify_all();
-        drop(pending);
-        // Wakes the accepting thread so that it sees `closed` and ends.
-        let _ = TcpStream::connect(self.address);
+        self.pending.lock().expect("not poisoned").closed = true;
+        self.changed.notify_waiters();
     }
 
-    fn serve(self: Arc<Self>, listener: TcpListener) {
-        for stream in listener.incoming() {
-            if self.pending.lock().expect("not poisoned").closed {
-                return;
+    /// Waits until `ready` finds what it looks for in the pending state.
+    async fn until<T>(&self, mut ready: impl FnMut(&mut Pending) -> Option<T>) -> T {
+        loop {
+            // Made before looking, so that a change in between still wakes it.
+            let changed = self.changed.notified();
+            let found = ready(&mut self.pending.lock().expect("not poisoned"));
+            if let Some(found) = found {
+                return found;
             }
-            let Ok(stream) = stream else { continue };
-            let api = Arc::clone(&self);
-            thread::spawn(move || api.connection(stream));
+            changed.await;
         }
     }
 
-    fn connection(&self, stream: TcpStream) {
-        let Ok(mut writer) = stream.try_clone() else {
-            return;
-        };
-        let mut reader = BufReader::new(stream);
-        while let Ok(Some(request)) = read_request(&mut reader) {
-            let path = request.path.trim_start_matches("/2018-06-01/runtime");
-            let answered = if request.method == "GET" && path == "/invocation/next" {
-                match self.next_event() {
-                    Some(event) => write_response(
-                        &mut writer,
-                        200,
-                        &[
-                            ("Content-Type", "application/json"),
-                            ("Lambda-Runtime-Aws-Request-Id", &event.0),
-                            ("Lambda-Runtime-Deadline-Ms", &event.2.to_string()),
-                            ("Lambda-Runtime-Invoked-Function-Arn", &self.function_arn),
-                        ],
-                        &event.1,
-                    ),
-                    None => return,
-                }
-            } else if let Some(rest) = path.strip_prefix("/invocation/") {
-                let (id, kind) = rest.split_once('/').unwrap_or((rest, ""));
-                let outcome = match kind {
-                    "response" => Outcome::Response(request.body),
-                    _ => Outcome::Error(request.body),
-                };
-                let _ = self
-                    .results
-                    .lock()
-                    .expect("not poisoned")
-                    .send((id.to_owned(), outcome));
-                write_response(&mut writer, 202, &[], b"{\"status\":\"OK\"}")
-            } else if path == "/init/error" {
-                let id = self.current_id().unwrap_or_default();
-                let _ = self
-                    .results
-                    .lock()
-                    .expect("not poisoned")
-                    .send((id, Outcome::Error(request.body)));
-                write_response(&mut writer, 202, &[], b"{\"status\":\"OK\"}")
-            } else {
-                write_response(
-                    &mut writer,
-                    404,
-                    &[],
-                    b"{\"errorMessage\":\"unknown path\"}",
-                )
+    async fn accept(self: Arc<Self>, listener: tokio::net::TcpListener) {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
             };
-            if answered.is_err() {
-                return;
-            }
+            let api = Arc::clone(&self);
+            tokio::spawn(async move {
+                let service = service_fn(move |request| Arc::clone(&api).answer(request));
+                let _ = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
         }
+    }
+
+    /// The answer to one request of the process; an error (a body over
+    /// [`MAX_BODY`]) closes the connection.
+    async fn answer(
+        self: Arc<Self>,
+        request: Request<Incoming>,
+    ) -> Result<Response<Full<Bytes>>, Box<dyn std::error::Error + Send + Sync>> {
+        let path = request.uri().path();
+        let path = path
+            .strip_prefix("/2018-06-01/runtime")
+            .unwrap_or(path)
+            .to_owned();
+        if request.method() == Method::GET && path == "/invocation/next" {
+            let (id, payload, deadline_ms) = self.next_event().await;
+            let mut response = Response::new(Full::new(Bytes::from(payload)));
+            let headers = response.headers_mut();
+            headers.insert("content-type", "application/json".parse()?);
+            headers.insert("lambda-runtime-aws-request-id", id.parse()?);
+            headers.insert(
+                "lambda-runtime-deadline-ms",
+                deadline_ms.to_string().parse()?,
+            );
+            headers.insert(
+                "lambda-runtime-invoked-function-arn",
+                self.function_arn.parse()?,
+            );
+            return Ok(response);
+        }
+        let body = Limited::new(request.into_body(), MAX_BODY)
+            .collect()
+            .await?
+            .to_bytes()
+            .to_vec();
+        let result = if let Some(rest) = path.strip_prefix("/invocation/") {
+            let (id, kind) = rest.split_once('/').unwrap_or((rest, ""));
+            let outcome = match kind {
+                "response" => Outcome::Response(body),
+                _ => Outcome::Error(body),
+            };
+            Some((id.to_owned(), outcome))
+        } else if path == "/init/error" {
+            let id = self.current_id().unwrap_or_default();
+            Some((id, Outcome::Error(body)))
+        } else {
+            None
+        };
+        let (status, answer) = match result {
+            Some(result) => {
+                let _ = self.results.send(result);
+                (StatusCode::ACCEPTED, &b"{\"status\":\"OK\"}"[..])
+            }
+            None => (
+                StatusCode::NOT_FOUND,
+                &b"{\"errorMessage\":\"unknown path\"}"[..],
+            ),
+        };
+        let mut response = Response::new(Full::new(Bytes::from_static(answer)));
+        *response.status_mut() = status;
+        Ok(response)
     }
 
     /// Waits for an event no poll has taken: (id, payload, deadline).
-    fn next_event(&self) -> Option<(String, Vec<u8>, u128)> {
-        let mut pending = self.pending.lock().expect("not poisoned");
-        loop {
-            if pending.closed {
-                return None;
-            }
-            if let Some(event) = pending.event.as_mut().filter(|e| e.taken.is_none()) {
-                // The timeout runs from here: the time to start does not count.
-                event.taken = Some(Instant::now());
-                event.deadline_ms = (SystemTime::now() + event.timeout)
-                    .duration_since(UNIX_EPOCH)
-                    .map_or(0, |d| d.as_millis());
-                return Some((event.id.clone(), event.payload.clone(), event.deadline_ms));
-            }
-            pending = self.changed.wait(pending).expect("not poisoned");
-        }
+    async fn next_event(&self) -> (String, Vec<u8>, u128) {
+        self.until(|pending| {
+            let event = pending.event.as_mut().filter(|e| e.taken.is_none())?;
+            // The timeout runs from here: the time to start does not count.
+            event.taken = Some(Instant::now());
+            event.deadline_ms = (SystemTime::now() + event.timeout)
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis());
+            Some((event.id.clone(), event.payload.clone(), event.deadline_ms))
+        })
+        .await
     }
 
     fn current_id(&self) -> Option<String> {
