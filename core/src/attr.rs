@@ -32,7 +32,7 @@
 use crate::ast::{Declaration, KmsKey, Spanned, Spans, Values};
 use crate::errors::Errors;
 use crate::item::Attribute;
-use crate::suggest::{did_you_mean, did_you_mean_kin};
+use crate::suggest::{Quoted, did_you_mean, did_you_mean_kin};
 use crate::trigger::{LambdaVersion, Trigger};
 use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
 use syn::{Lit, LitBool};
@@ -371,11 +371,7 @@ fn hint(guess: Option<&str>, names: &[&str]) -> String {
 }
 
 fn list(items: &[&str]) -> String {
-    items
-        .iter()
-        .map(|i| format!("`{i}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    Quoted::Key.list(items)
 }
 
 fn string(value: &Value, example: &str, errors: &mut Errors) -> Option<Spanned<String>> {

@@ -22,6 +22,48 @@ pub fn did_you_mean_kin<'a>(
     suggest(input, candidates.into_iter().collect(), true)
 }
 
+/// How a message quotes names: keys and identifiers in backticks
+/// (`memory_size`), string values in double quotes ("email").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quoted {
+    /// `` `name` ``.
+    Key,
+    /// `"name"`.
+    Value,
+}
+
+impl Quoted {
+    /// `name`, quoted.
+    pub fn quote(self, name: &str) -> String {
+        match self {
+            Quoted::Key => format!("`{name}`"),
+            Quoted::Value => format!("\"{name}\""),
+        }
+    }
+
+    /// `names`, quoted and separated by commas; `none` for none.
+    pub fn list(self, names: &[&str]) -> String {
+        if names.is_empty() {
+            return "none".into();
+        }
+        names
+            .iter()
+            .map(|name| self.quote(name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// What to say after an unknown `input`: "did you mean `close`?" when one
+/// of `known` is likely what was meant ([`did_you_mean`]), else `listing`
+/// followed by every one of `known` ("expected one of `a`, `b`").
+pub fn hint(input: &str, known: &[&str], quoted: Quoted, listing: &str) -> String {
+    match did_you_mean(input, known.iter().copied()) {
+        Some(close) => format!("did you mean {}?", quoted.quote(close)),
+        None => format!("{listing} {}", quoted.list(known)),
+    }
+}
+
 fn suggest<'a>(input: &str, candidates: Vec<&'a str>, by_first_word: bool) -> Option<&'a str> {
     let wanted = fold(input);
     // A truncated name (`PostConfirm`) is a likely slip even when far in edits.
@@ -104,7 +146,33 @@ fn edit_distance(a: &[char], b: &[char]) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::{did_you_mean, did_you_mean_kin};
+    use super::{Quoted, did_you_mean, did_you_mean_kin, hint};
+
+    #[test]
+    fn a_hint_names_the_likely_one_or_lists_them_all() {
+        let known = ["memory_size", "timeout"];
+        assert_eq!(
+            hint("memory", &known, Quoted::Key, "expected one of"),
+            "did you mean `memory_size`?"
+        );
+        assert_eq!(
+            hint("colour", &known, Quoted::Key, "expected one of"),
+            "expected one of `memory_size`, `timeout`"
+        );
+        assert_eq!(
+            hint(
+                "emial",
+                &["email", "phone_number"],
+                Quoted::Value,
+                "expected one of"
+            ),
+            "did you mean \"email\"?"
+        );
+        assert_eq!(
+            hint("MyPool", &[], Quoted::Value, "the pools are"),
+            "the pools are none"
+        );
+    }
 
     const TRIGGERS: [&str; 6] = [
         "PreSignUp",

@@ -88,30 +88,12 @@ impl CognitoLocal {
     /// Calls a Cognito API action: (HTTP status, response body).
     pub fn call(&self, action: &str, body: &Value) -> Result<(u16, Value), String> {
         let target = format!("AWSCognitoIdentityProviderService.{action}");
-        let headers = [
-            ("Content-Type", "application/x-amz-json-1.1"),
-            ("X-Amz-Target", target.as_str()),
-        ];
-        let response = call(
-            self.address,
-            "POST",
-            "/",
-            &headers,
-            body.to_string().as_bytes(),
-        )
-        .map_err(|e| format!("{action}: {e}"))?;
-        Ok((
-            response.status,
-            serde_json::from_slice(&response.body).unwrap_or(Value::Null),
-        ))
+        json_call(self.address, &target, &[], body)
     }
 
     /// Calls `action` and returns its answer, or an error unless it is a 200.
     pub fn ok(&self, action: &str, body: &Value) -> Result<Value, String> {
-        match self.call(action, body)? {
-            (200, answer) => Ok(answer),
-            (status, answer) => Err(format!("{action}: {status} {answer}")),
-        }
+        only_ok(action, self.call(action, body)?)
     }
 
     /// Waits up to `within` for cognito-local to print `text`.
@@ -179,36 +161,19 @@ impl Moto {
         format!("http://{}", self.address)
     }
 
-    /// Calls an action of a JSON-protocol service in us-east-1, such as
-    /// `TrentService.CreateKey` (KMS): the answer, or an error unless it is
-    /// a 200.
-    pub fn call(&self, target: &str, body: &Value) -> Result<Value, String> {
-        let service = match target.split('.').next() {
-            Some("TrentService") => "kms",
-            _ => "unknown",
-        };
+    /// Calls a KMS action (`CreateKey`) in us-east-1: the answer, or an
+    /// error unless it is a 200.
+    pub fn kms(&self, action: &str, body: &Value) -> Result<Value, String> {
         // moto reads the region from the credential scope; it checks no signature.
-        let authorization = format!(
-            "AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0"
-        );
-        let headers = [
-            ("Content-Type", "application/x-amz-json-1.1"),
-            ("X-Amz-Target", target),
-            ("Authorization", authorization.as_str()),
-        ];
-        let response = call(
+        let authorization = "AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/kms/aws4_request, SignedHeaders=host, Signature=0";
+        let target = format!("TrentService.{action}");
+        let answer = json_call(
             self.address,
-            "POST",
-            "/",
-            &headers,
-            body.to_string().as_bytes(),
-        )
-        .map_err(|e| format!("{target}: {e}"))?;
-        let answer = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
-        match response.status {
-            200 => Ok(answer),
-            status => Err(format!("{target}: {status} {answer}")),
-        }
+            &target,
+            &[("Authorization", authorization)],
+            body,
+        )?;
+        only_ok(action, answer)
     }
 }
 
@@ -216,6 +181,33 @@ impl Drop for Moto {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// POSTs `body` to the AWS JSON 1.1 action `target` (`Service.Action`):
+/// the HTTP status and the answer.
+fn json_call(
+    address: SocketAddr,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &Value,
+) -> Result<(u16, Value), String> {
+    let mut all = vec![
+        ("Content-Type", "application/x-amz-json-1.1"),
+        ("X-Amz-Target", target),
+    ];
+    all.extend_from_slice(headers);
+    let response = call(address, "POST", "/", &all, body.to_string().as_bytes())
+        .map_err(|e| format!("{target}: {e}"))?;
+    let answer = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
+    Ok((response.status, answer))
+}
+
+/// The answer of a 200, else an error naming `action`.
+fn only_ok(action: &str, (status, answer): (u16, Value)) -> Result<Value, String> {
+    match status {
+        200 => Ok(answer),
+        _ => Err(format!("{action}: {status} {answer}")),
     }
 }
 

@@ -150,12 +150,7 @@ impl Announcer {
                 function.bin,
                 triggers.join(", ")
             );
-            let unresolved: Vec<&str> = function
-                .unresolved
-                .iter()
-                .map(String::as_str)
-                .filter(|name| !self.overridden(function, name))
-                .collect();
+            let unresolved = self.left_out(function);
             if !unresolved.is_empty() {
                 eprintln!(
                     "  left out of its environment, as only a deployment knows their values: {} (set them with --env {}:<name>=<value>)",
@@ -182,14 +177,23 @@ impl Announcer {
         Ok(())
     }
 
-    /// Whether `--env` or the KMS options set `name` for `function`.
-    fn overridden(&self, function: &Function, name: &str) -> bool {
-        self.overrides.iter().any(|(target, variable, _)| {
-            variable == name
-                && target
-                    .as_ref()
-                    .is_none_or(|t| *t == function.logical_id || *t == function.bin)
-        })
+    /// The variables of `function` whose values only a deployment knows,
+    /// but for those `--env` or the KMS options set.
+    fn left_out<'f>(&self, function: &'f Function) -> Vec<&'f str> {
+        let overridden = |name: &str| {
+            self.overrides.iter().any(|(target, variable, _)| {
+                variable == name
+                    && target
+                        .as_ref()
+                        .is_none_or(|t| *t == function.logical_id || *t == function.bin)
+            })
+        };
+        function
+            .unresolved
+            .iter()
+            .map(String::as_str)
+            .filter(|name| !overridden(name))
+            .collect()
     }
 }
 
@@ -266,4 +270,48 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, Option<SystemTime>)> {
     }
     files.sort();
     files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variables_the_options_set_are_not_said_to_be_left_out() {
+        let function = Function {
+            logical_id: "CustomEmailSenderLambdaFunction".into(),
+            bin: "custom_email_sender".into(),
+            binary: PathBuf::new(),
+            timeout: Duration::from_secs(5),
+            memory: 128,
+            log_format: None,
+            log_group: String::new(),
+            environment: Vec::new(),
+            unresolved: vec!["KMS_KEY_ARN".into(), "POOL_ID".into()],
+            triggers: Vec::new(),
+        };
+        let announcer = |overrides: Vec<(Option<&str>, &str)>| Announcer {
+            endpoint: String::new(),
+            cognito_local: None,
+            kms: None,
+            overrides: overrides
+                .into_iter()
+                .map(|(target, name)| (target.map(str::to_owned), name.to_owned(), String::new()))
+                .collect(),
+        };
+        let left_out = |announcer: &Announcer| announcer.left_out(&function);
+        assert_eq!(left_out(&announcer(vec![])), ["KMS_KEY_ARN", "POOL_ID"]);
+        assert_eq!(
+            left_out(&announcer(vec![(None, "KMS_KEY_ARN")])),
+            ["POOL_ID"]
+        );
+        assert_eq!(
+            left_out(&announcer(vec![(Some("custom_email_sender"), "POOL_ID")])),
+            ["KMS_KEY_ARN"]
+        );
+        assert_eq!(
+            left_out(&announcer(vec![(Some("OtherLambdaFunction"), "POOL_ID")])),
+            ["KMS_KEY_ARN", "POOL_ID"]
+        );
+    }
 }

@@ -66,39 +66,6 @@ fn the_key_reaches_cognito_local_and_every_function() {
 }
 
 #[test]
-fn a_sender_package_lacks_no_variable_with_the_kms_options() {
-    let senders = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/custom-senders");
-    let left_out = |kms: &[&str]| {
-        let server = Serving::start(
-            |command| command.arg("--package").arg(&senders).args(kms),
-            Duration::from_secs(600),
-        );
-        server
-            .start_up
-            .iter()
-            .filter(|line| line.contains("left out of its environment"))
-            .cloned()
-            .collect::<Vec<_>>()
-    };
-    // The email sender's key is a template reference only a deployment resolves.
-    let without = left_out(&[]);
-    assert!(
-        without.iter().any(|line| line.contains("KMS_KEY_ARN")),
-        "{without:?}"
-    );
-    let with = left_out(&[
-        "--kms-endpoint",
-        "http://127.0.0.1:4566",
-        "--kms-key-arn",
-        KEY_ARN,
-    ]);
-    assert!(
-        with.iter().all(|line| !line.contains("KMS_KEY_ARN")),
-        "{with:?}"
-    );
-}
-
-#[test]
 fn the_endpoint_and_the_key_go_together() {
     for args in [
         ["--kms-endpoint", "http://127.0.0.1:4566"],

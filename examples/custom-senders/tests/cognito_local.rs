@@ -87,10 +87,7 @@ fn issued_code(state: &Path, pool_id: &str, email: &str) -> String {
 fn the_email_sender_decrypts_the_code_cognito_local_issued() {
     let moto = Moto::start().unwrap();
     let key = moto
-        .call(
-            "TrentService.CreateKey",
-            &json!({"Description": "the pool's key"}),
-        )
+        .kms("CreateKey", &json!({"Description": "the pool's key"}))
         .unwrap();
     let key_arn = key["KeyMetadata"]["Arn"].as_str().unwrap();
     let kms = LocalKms::new(moto.endpoint(), key_arn).unwrap();

@@ -7,7 +7,7 @@
 use super::node::{Map, Node};
 use super::problem::Problem;
 use super::template::Protected;
-use cognito_trigger_core::suggest::did_you_mean;
+use cognito_trigger_core::suggest::{Quoted, hint};
 
 const SECTIONS: [&str; 9] = [
     "AWSTemplateFormatVersion",
@@ -35,10 +35,7 @@ pub fn merge(
     };
     for (section, value) in overrides {
         if !SECTIONS.contains(&section.as_str()) {
-            let hint = match did_you_mean(&section, SECTIONS) {
-                Some(close) => format!("did you mean `{close}`?"),
-                None => format!("a template has {}", SECTIONS.join(", ")),
-            };
+            let hint = hint(&section, &SECTIONS, Quoted::Key, "a template has");
             merger.errors.push(Problem::on_key(
                 file,
                 vec![section],

@@ -5,7 +5,7 @@
 use super::cargo::METADATA_KEY;
 use super::node::{Map, Node};
 use super::problem::{CARGO_TOML, Problem};
-use cognito_trigger_core::suggest::did_you_mean;
+use cognito_trigger_core::suggest::{Quoted, hint};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Default)]
@@ -337,10 +337,7 @@ impl Reader<'_> {
             let mut problems = Vec::new();
             for key in statement.keys() {
                 if !STATEMENT_KEYS.contains(&key.as_str()) {
-                    let hint = match did_you_mean(key, STATEMENT_KEYS) {
-                        Some(close) => format!("did you mean `{close}`?"),
-                        None => format!("expected one of {}", STATEMENT_KEYS.join(", ")),
-                    };
+                    let hint = hint(key, &STATEMENT_KEYS, Quoted::Key, "expected one of");
                     problems.push(format!("unknown key `{key}`: {hint}"));
                 }
             }
@@ -480,10 +477,7 @@ impl Reader<'_> {
             .cloned()
             .collect();
         for key in unknown {
-            let hint = match did_you_mean(&key, known.iter().copied()) {
-                Some(close) => format!("did you mean `{close}`?"),
-                None => format!("expected one of {}", known.join(", ")),
-            };
+            let hint = hint(&key, known, Quoted::Key, "expected one of");
             let path = self.at(&[&key]);
             self.errors.push(Problem::on_key(
                 CARGO_TOML,
@@ -601,10 +595,7 @@ impl Reader<'_> {
         if allowed.contains(&value) {
             return true;
         }
-        let hint = match did_you_mean(value, allowed.iter().copied()) {
-            Some(close) => format!("did you mean \"{close}\"?"),
-            None => format!("expected one of {}", allowed.join(", ")),
-        };
+        let hint = hint(value, allowed, Quoted::Value, "expected one of");
         self.error(key, format!("\"{value}\" is not allowed: {hint}"));
         false
     }

@@ -12,7 +12,7 @@ use super::settings::{FunctionSettings, PoolSettings, Settings, metadata_path};
 use super::{alias, existing};
 use crate::KMS_KEY_ARN_VARIABLE;
 use cognito_trigger_core::manifest::{Declared, Function, Manifest};
-use cognito_trigger_core::suggest::did_you_mean;
+use cognito_trigger_core::suggest::{Quoted, hint};
 use cognito_trigger_core::{KmsKey, Trigger};
 use std::collections::BTreeMap;
 
@@ -196,10 +196,7 @@ fn check_settings_targets(manifest: &Manifest, settings: &Settings, errors: &mut
                 "pool \"{pool}\" is an existing pool (`existing = true`): the stack does not own it, so its settings cannot be set here"
             )
         } else {
-            let hint = match did_you_mean(pool, created.iter().copied()) {
-                Some(close) => format!("did you mean \"{close}\"?"),
-                None => format!("the pools are {}", quoted_list(&created)),
-            };
+            let hint = hint(pool, &created, Quoted::Value, "the pools are");
             format!("no #[cognito_trigger] declares pool \"{pool}\": {hint}")
         };
         errors.push(Problem::on_key(
@@ -211,10 +208,7 @@ fn check_settings_targets(manifest: &Manifest, settings: &Settings, errors: &mut
     let bins: Vec<&str> = manifest.functions.iter().map(|f| f.bin.as_str()).collect();
     for bin in settings.functions.keys() {
         if !bins.contains(&bin.as_str()) {
-            let hint = match did_you_mean(bin, bins.iter().copied()) {
-                Some(close) => format!("did you mean `{close}`?"),
-                None => format!("the trigger binaries are {}", quoted_list(&bins)),
-            };
+            let hint = hint(bin, &bins, Quoted::Key, "the trigger binaries are");
             errors.push(Problem::on_key(
                 CARGO_TOML,
                 metadata_path(&["functions", bin]),
@@ -222,17 +216,6 @@ fn check_settings_targets(manifest: &Manifest, settings: &Settings, errors: &mut
             ));
         }
     }
-}
-
-fn quoted_list(names: &[&str]) -> String {
-    if names.is_empty() {
-        return "none".into();
-    }
-    names
-        .iter()
-        .map(|n| format!("\"{n}\""))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn timeout_problem(
