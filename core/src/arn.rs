@@ -117,10 +117,11 @@ pub fn user_pool_id(arn: &str) -> Result<&str, String> {
     ))
 }
 
-/// Checks a KMS key ARN, `arn:<partition>:kms:<region>:<account>:key/<key-id>`.
-/// An alias ARN is refused: IAM matches only key ARNs in a policy's
-/// `Resource`, so the function's role could not decrypt with the key.
-pub fn kms_key(arn: &str) -> Result<(), String> {
+/// Checks a KMS key ARN, `arn:<partition>:kms:<region>:<account>:key/<key-id>`,
+/// and gives its region. An alias ARN is refused: IAM matches only key ARNs
+/// in a policy's `Resource`, so the function's role could not decrypt with
+/// the key.
+pub fn kms_key(arn: &str) -> Result<&str, String> {
     let parts = parse(arn, "kms").map_err(|problem| format!("malformed KMS key ARN: {problem}"))?;
     let (kind, id) = parts
         .resource
@@ -128,7 +129,7 @@ pub fn kms_key(arn: &str) -> Result<(), String> {
         .unwrap_or((parts.resource, ""));
     match kind {
         "key" if !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') => {
-            Ok(())
+            Ok(parts.region)
         }
         "key" => Err(format!("malformed KMS key ARN: `{id}` is not a key ID")),
         "alias" => Err(format!(
@@ -254,11 +255,11 @@ mod tests {
     fn kms_keys_are_key_arns() {
         assert_eq!(
             kms_key("arn:aws:kms:us-east-1:123456789012:key/12345678-9abc-def0-1234-56789abcdef1"),
-            Ok(())
+            Ok("us-east-1")
         );
         assert_eq!(
             kms_key("arn:aws-cn:kms:cn-north-1:123456789012:key/mrk-1234abcd"),
-            Ok(())
+            Ok("cn-north-1")
         );
         for (arn, problem) in [
             (

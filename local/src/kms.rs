@@ -21,16 +21,7 @@ impl LocalKms {
     pub fn new(endpoint: impl Into<String>, key_arn: impl Into<String>) -> Result<Self, String> {
         let key_arn = key_arn.into();
         // A local KMS keeps its keys per region, and the region is the ARN's.
-        let region = match key_arn.split(':').collect::<Vec<_>>()[..] {
-            ["arn", _, "kms", region, _, id] if !region.is_empty() && id.starts_with("key/") => {
-                region.to_owned()
-            }
-            _ => {
-                return Err(format!(
-                    "{key_arn:?} is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)"
-                ));
-            }
-        };
+        let region = cognito_trigger_core::arn::kms_key(&key_arn)?.to_owned();
         Ok(Self {
             endpoint: endpoint.into(),
             key_arn,

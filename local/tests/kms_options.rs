@@ -89,5 +89,5 @@ fn the_endpoint_and_the_key_go_together() {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("is not a KMS key ARN"), "{stderr}");
+    assert!(stderr.contains("malformed KMS key ARN"), "{stderr}");
 }
