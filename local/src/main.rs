@@ -1,4 +1,4 @@
-//! `cargo run -p cognito-trigger-local -- serve --package examples/simple`
+//! `cognito-trigger-local serve --package path/to/package` (`cargo install cognito-trigger-local`)
 //!
 //! Builds the package, then serves its trigger functions on the Lambda invoke
 //! API on 127.0.0.1 until interrupted (SIGINT or SIGTERM), then stops every
