@@ -664,3 +664,460 @@ fn existing_pools_need_the_attach_binary() {
         "{template}"
     );
 }
+
+/// The lines of `template` (YAML) that describe resource `id`.
+fn resource(template: &str, id: &str) -> String {
+    let heading = format!("  {id}:");
+    let mut lines = template.lines().skip_while(|l| *l != heading);
+    let first = lines
+        .next()
+        .unwrap_or_else(|| panic!("no {id} in {template}"));
+    let body = lines.take_while(|l| l.starts_with("   "));
+    std::iter::once(first)
+        .chain(body)
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+fn lock(package: &Package) -> String {
+    std::fs::read_to_string(package.dir.join("cognito-trigger.lock")).unwrap_or_default()
+}
+
+#[test]
+fn created_pools_are_retained_and_protected_unless_the_package_says_otherwise() {
+    let package = Package::new(
+        "retained-pools",
+        &[
+            (
+                "src/bin/a.rs",
+                &handler("pool = \"Kept\", trigger = PreSignUp", "a"),
+            ),
+            (
+                "src/bin/b.rs",
+                &handler("pool = \"Throwaway\", trigger = PreSignUp", "b"),
+            ),
+            (
+                "Cargo.toml+",
+                "\n[package.metadata.cognito-trigger.pools.Throwaway]\nretain = false\n",
+            ),
+        ],
+    );
+    let (success, stderr) = package.cargo("check");
+    assert!(success, "{stderr}");
+    assert!(
+        lock(&package).contains("[pools.Kept]"),
+        "{}",
+        lock(&package)
+    );
+    let template = package.template().unwrap();
+    let kept = resource(&template, "CognitoUserPoolKept");
+    assert!(
+        kept.contains("DeletionPolicy: Retain\n")
+            && kept.contains("UpdateReplacePolicy: Retain\n")
+            && kept.contains("DeletionProtection: ACTIVE\n"),
+        "{kept}"
+    );
+    let throwaway = resource(&template, "CognitoUserPoolThrowaway");
+    assert!(
+        throwaway.contains("DeletionPolicy: Delete\n")
+            && throwaway.contains("UpdateReplacePolicy: Delete\n")
+            && throwaway.contains("DeletionProtection: INACTIVE\n"),
+        "{throwaway}"
+    );
+    // What a setting decides, the overrides may not undo.
+    std::fs::write(
+        package.dir.join("resources.yaml"),
+        "Resources:\n  CognitoUserPoolKept:\n    DeletionPolicy: Delete\n",
+    )
+    .unwrap();
+    edit(
+        &package.dir,
+        "Cargo.toml",
+        "[package.metadata.cognito-trigger.pools.Throwaway]",
+        "[package.metadata.cognito-trigger]\noverrides = \"resources.yaml\"\n\n[package.metadata.cognito-trigger.pools.Throwaway]",
+    );
+    let stderr = package.fails();
+    assert!(
+        stderr.contains("resources.yaml:3:21: Resources.CognitoUserPoolKept.DeletionPolicy: this is set by package.metadata.cognito-trigger.pools.\"Kept\".retain in Cargo.toml"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_renamed_pool_is_refused_until_renamed_from_keeps_it() {
+    let package = Package::new(
+        "renamed-pool",
+        &[(
+            "src/main.rs",
+            &handler("pool = \"Customers\", trigger = PreSignUp", "screen"),
+        )],
+    );
+    let (success, stderr) = package.cargo("check");
+    assert!(success, "{stderr}");
+    assert!(
+        lock(&package).contains("[pools.Customers]\nlogical_id = \"CognitoUserPoolCustomers\"\n"),
+        "{}",
+        lock(&package)
+    );
+
+    edit(&package.dir, "src/main.rs", "\"Customers\"", "\"Clients\"");
+    let stderr = package.fails();
+    assert_eq!(package.template(), None, "{stderr}");
+    assert_eq!(
+        stderr.matches("cognito-trigger.lock:").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("cognito-trigger.lock:8:8: pools.Customers: user pool \"Customers\" (CognitoUserPoolCustomers) is no longer in the template")
+            && stderr.contains("If it is now \"Clients\", add `renamed_from = \"Customers\"` under [package.metadata.cognito-trigger.pools.Clients]")
+            && stderr.contains("`retired = true`"),
+        "{stderr}"
+    );
+
+    // The way out: the pool keeps its logical ID, and CloudFormation
+    // renames it in place.
+    edit(
+        &package.dir,
+        "Cargo.toml",
+        "[build-dependencies]",
+        "[package.metadata.cognito-trigger.pools.Clients]\nrenamed_from = \"Customers\"\n\n[build-dependencies]",
+    );
+    let (success, stderr) = package.cargo("check");
+    assert!(success, "{stderr}");
+    let template = package.template().unwrap();
+    let pool = resource(&template, "CognitoUserPoolCustomers");
+    assert!(pool.contains("UserPoolName: Clients\n"), "{template}");
+    assert!(!template.contains("CognitoUserPoolClients:"), "{template}");
+    assert!(
+        lock(&package).contains("[pools.Clients]\nlogical_id = \"CognitoUserPoolCustomers\"\n"),
+        "{}",
+        lock(&package)
+    );
+
+    // The lock keeps the logical ID once `renamed_from` is gone, even in a
+    // fresh target directory.
+    edit(
+        &package.dir,
+        "Cargo.toml",
+        "renamed_from = \"Customers\"\n",
+        "",
+    );
+    let cleaned = Command::new(env!("CARGO"))
+        .args(["clean", "--offline", "--quiet", "-p", &package.name])
+        .current_dir(&package.dir)
+        .env("CARGO_TARGET_DIR", target_dir())
+        .status()
+        .expect("cargo runs");
+    assert!(cleaned.success());
+    std::fs::remove_dir_all(target_dir().join("cognito").join(&package.name)).unwrap();
+    let (success, stderr) = package.cargo("check");
+    assert!(success, "{stderr}");
+    assert_eq!(package.template().as_deref(), Some(template.as_str()));
+
+    // A `renamed_from` the lock does not know is a typo.
+    edit(
+        &package.dir,
+        "Cargo.toml",
+        "[package.metadata.cognito-trigger.pools.Clients]\n",
+        "[package.metadata.cognito-trigger.pools.Clients]\nrenamed_from = \"Costumers\"\n",
+    );
+    let stderr = package.fails();
+    assert_eq!(
+        stderr.matches(": error").count() + stderr.matches("error: renamed-pool").count(),
+        1,
+        "one error: {stderr}"
+    );
+    assert!(
+        stderr.contains("pools.Clients.renamed_from: cognito-trigger.lock records no user pool \"Costumers\": it records \"Clients\""),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_pool_whose_last_handler_goes_is_kept_by_its_section_or_retired() {
+    let package = Package::new(
+        "last-handler",
+        &[
+            (
+                "src/bin/a.rs",
+                &handler("pool = \"Staying\", trigger = PreSignUp", "a"),
+            ),
+            (
+                "src/bin/b.rs",
+                &handler("pool = \"Leaving\", trigger = PreSignUp", "b"),
+            ),
+        ],
+    );
+    let (success, stderr) = package.cargo("check");
+    assert!(success, "{stderr}");
+    std::fs::remove_file(package.dir.join("src/bin/b.rs")).unwrap();
+    let stderr = package.fails();
+    assert!(
+        stderr.contains("cognito-trigger.lock:8:8: pools.Leaving: user pool \"Leaving\" (CognitoUserPoolLeaving) is no longer in the template"),
+        "{stderr}"
+    );
+    assert_eq!(package.template(), None);
+
+    // A section keeps the pool, without triggers.
+    edit(
+        &package.dir,
+        "Cargo.toml",
+        "[build-dependencies]",
+        "[package.metadata.cognito-trigger.pools.Leaving]\n\n[build-dependencies]",
+    );
+    let (success, stderr) = package.cargo("check");
+    assert!(success, "{stderr}");
+    let template = package.template().unwrap();
+    assert!(
+        resource(&template, "CognitoUserPoolLeaving").contains("DeletionPolicy: Retain"),
+        "{template}"
+    );
+
+    // Retired: out of the template, recorded as retired.
+    edit(
+        &package.dir,
+        "Cargo.toml",
+        "[package.metadata.cognito-trigger.pools.Leaving]\n",
+        "[package.metadata.cognito-trigger.pools.Leaving]\nretired = true\n",
+    );
+    let (success, stderr) = package.cargo("check");
+    assert!(success, "{stderr}");
+    assert!(
+        !package
+            .template()
+            .unwrap()
+            .contains("CognitoUserPoolLeaving")
+    );
+    assert!(
+        lock(&package)
+            .contains("[pools.Leaving]\nlogical_id = \"CognitoUserPoolLeaving\"\nretired = true\n"),
+        "{}",
+        lock(&package)
+    );
+
+    // Once retired, the section may go.
+    edit(
+        &package.dir,
+        "Cargo.toml",
+        "[package.metadata.cognito-trigger.pools.Leaving]\nretired = true\n",
+        "",
+    );
+    let (success, stderr) = package.cargo("check");
+    assert!(success, "{stderr}");
+
+    // A pool still declared cannot be retired.
+    edit(
+        &package.dir,
+        "Cargo.toml",
+        "[build-dependencies]",
+        "[package.metadata.cognito-trigger.pools.Staying]\nretired = true\n\n[build-dependencies]",
+    );
+    let stderr = package.fails();
+    assert!(
+        stderr.contains(
+            "pools.Staying.retired: pool \"Staying\" is still declared by #[cognito_trigger]"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn settings_a_pool_or_client_cannot_change_are_refused() {
+    let package = Package::new(
+        "unchangeable",
+        &[
+            (
+                "src/main.rs",
+                &handler("pool = \"Users\", trigger = PreSignUp", "screen"),
+            ),
+            (
+                "Cargo.toml+",
+                "\n[package.metadata.cognito-trigger.pools.Users]\nusername_attributes = [\"email\"]\n\n[package.metadata.cognito-trigger.pools.Users.clients.web]\ngenerate_secret = false\n\n[package.metadata.cognito-trigger.pools.Users.clients.old]\n",
+            ),
+        ],
+    );
+    let (success, stderr) = package.cargo("check");
+    assert!(success, "{stderr}");
+
+    edit(
+        &package.dir,
+        "Cargo.toml",
+        "[\"email\"]",
+        "[\"phone_number\"]",
+    );
+    let stderr = package.fails();
+    assert!(
+        stderr.contains("Cargo.toml:17:23: package.metadata.cognito-trigger.pools.Users.username_attributes: UsernameAttributes of user pool \"Users\" cannot change once it exists"),
+        "{stderr}"
+    );
+    edit(
+        &package.dir,
+        "Cargo.toml",
+        "[\"phone_number\"]",
+        "[\"email\"]",
+    );
+
+    edit(
+        &package.dir,
+        "Cargo.toml",
+        "generate_secret = false",
+        "generate_secret = true",
+    );
+    let stderr = package.fails();
+    assert!(
+        stderr.contains("Cargo.toml:20:19: package.metadata.cognito-trigger.pools.Users.clients.web.generate_secret: GenerateSecret of app client \"web\" of user pool \"Users\" cannot change"),
+        "{stderr}"
+    );
+    edit(
+        &package.dir,
+        "Cargo.toml",
+        "generate_secret = true",
+        "generate_secret = false",
+    );
+
+    // A removed client is refused until it is retired.
+    edit(
+        &package.dir,
+        "Cargo.toml",
+        "[package.metadata.cognito-trigger.pools.Users.clients.old]\n",
+        "",
+    );
+    let stderr = package.fails();
+    assert!(
+        stderr.contains("pools.Users.clients.old: app client \"old\" of user pool \"Users\" (CognitoUserPoolUsersClientOld) is no longer in the template"),
+        "{stderr}"
+    );
+    edit(
+        &package.dir,
+        "Cargo.toml",
+        "generate_secret = false\n",
+        "generate_secret = false\n\n[package.metadata.cognito-trigger.pools.Users.clients.old]\nretired = true\n",
+    );
+    let (success, stderr) = package.cargo("check");
+    assert!(success, "{stderr}");
+    assert!(
+        !package
+            .template()
+            .unwrap()
+            .contains("CognitoUserPoolUsersClientOld")
+    );
+}
+
+#[test]
+fn two_packages_of_one_workspace_may_not_share_a_binary_name() {
+    let root = workspace().join("target/tests/packages/two-packages");
+    let _ = std::fs::remove_dir_all(&root);
+    let runtime = workspace().join("runtime");
+    let runtime = runtime.display();
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[workspace]\nresolver = \"3\"\nmembers = [\"pkg-*\"]\n",
+    )
+    .unwrap();
+    std::fs::copy(workspace().join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
+    for (name, pool) in [("pkg-one", "One"), ("pkg-two", "Two")] {
+        let dir = root.join(name);
+        std::fs::create_dir_all(dir.join("src/bin")).unwrap();
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\ncognito-trigger = {{ path = \"{runtime}\" }}\n\n[build-dependencies]\ncognito-trigger = {{ path = \"{runtime}\", default-features = false, features = [\"build\"] }}\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("build.rs"),
+            "fn main() {\n    cognito_trigger::build::run();\n}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("src/bin/pre_sign_up.rs"),
+            handler(&format!("pool = \"{pool}\", trigger = PreSignUp"), "screen"),
+        )
+        .unwrap();
+    }
+    let check = || {
+        let output = Command::new(env!("CARGO"))
+            .args([
+                "check",
+                "--workspace",
+                "--keep-going",
+                "--offline",
+                "--quiet",
+                "--message-format=short",
+            ])
+            .current_dir(&root)
+            .env("CARGO_TARGET_DIR", target_dir())
+            .output()
+            .expect("cargo runs");
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (success, stderr) = check();
+    assert!(!success, "{stderr}");
+    for other in ["pkg-one", "pkg-two"] {
+        assert!(
+            stderr.contains(&format!("src/bin/pre_sign_up.rs:4:1: package `{other}` ({other}) in this workspace also has a binary `pre_sign_up`: `cargo lambda build` writes both to target/lambda/pre_sign_up/")),
+            "{stderr}"
+        );
+    }
+    // The fix the message names.
+    let manifest = root.join("pkg-two/Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        text + "\n[[bin]]\nname = \"two_pre_sign_up\"\npath = \"src/bin/pre_sign_up.rs\"\n",
+    )
+    .unwrap();
+    let (success, stderr) = check();
+    assert!(success, "{stderr}");
+    let code = |package: &str| {
+        std::fs::read_to_string(
+            target_dir()
+                .join("cognito")
+                .join(package)
+                .join("template.yaml"),
+        )
+        .unwrap()
+        .lines()
+        .find(|l| l.contains("Code:"))
+        .unwrap()
+        .to_owned()
+    };
+    assert_ne!(code("pkg-one"), code("pkg-two"));
+}
+
+#[test]
+fn the_attach_function_follows_the_package_s_architecture_and_times_out() {
+    let package = Package::new(
+        "x86-existing-pool",
+        &[
+            (
+                "src/bin/legacy.rs",
+                &handler(
+                    "pool = \"eu-west-1_AbC123\", trigger = PostConfirmation, existing = true",
+                    "confirm",
+                ),
+            ),
+            ("src/bin/cognito-trigger-attach.rs", "fn main() {}\n"),
+            (
+                "Cargo.toml+",
+                "\n[package.metadata.cognito-trigger]\narchitecture = \"x86_64\"\n",
+            ),
+        ],
+    );
+    let (success, stderr) = package.cargo("check");
+    assert!(success, "{stderr}");
+    let template = package.template().unwrap();
+    for function in ["CognitoTriggerAttachLambdaFunction", "LegacyLambdaFunction"] {
+        assert!(
+            resource(&template, function).contains("Architectures: [x86_64]\n"),
+            "{function}: {template}"
+        );
+    }
+    let attachment = resource(&template, "LegacyAttachmentCognitoUserPoolEuwest1AbC123");
+    assert!(attachment.contains("ServiceTimeout: 330\n"), "{attachment}");
+    assert!(resource(&template, "CognitoTriggerAttachLambdaFunction").contains("Timeout: 300\n"));
+}

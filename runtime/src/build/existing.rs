@@ -24,15 +24,25 @@ use std::collections::BTreeMap;
 /// the function's resources as any binary does (`CognitoTriggerAttach...`).
 pub const ATTACH_BINARY: &str = "cognito-trigger-attach";
 
+/// How long the attach function may run: CloudFormation waits for its
+/// answer, and its SDK calls take seconds.
+const ATTACH_TIMEOUT_SECONDS: u32 = 300;
+
+/// How long CloudFormation waits for an attachment's answer (its default is
+/// an hour): a little longer than the function may run, so that a function
+/// that cannot answer (a crash, a timeout) fails the deploy within minutes.
+const SERVICE_TIMEOUT_SECONDS: u32 = ATTACH_TIMEOUT_SECONDS + 30;
+
 /// Adds the attachments of `manifest`'s existing-pool declarations, their
 /// custom resource function, and the deploy-ID parameter if any declaration
 /// forces re-deployment. `package_path` is the package relative to the
-/// template: the custom resource's function is one of its binaries.
+/// template: the custom resource's function is one of its binaries, built
+/// with the others for the package's `architecture`.
 pub fn add_attachments(
     resources: &mut Map,
     parameters: &mut Map,
     manifest: &Manifest,
-    package_path: &str,
+    (package_path, architecture): (&str, &str),
     targets: &BTreeMap<String, Node>,
 ) {
     let mut pairs: BTreeMap<(&str, &str), (&Function, Vec<&Declared>)> = BTreeMap::new();
@@ -80,6 +90,7 @@ pub fn add_attachments(
             .collect();
         let mut properties = Map::new()
             .with("ServiceToken", service_token.clone())
+            .with("ServiceTimeout", SERVICE_TIMEOUT_SECONDS)
             .with("UserPool", *pool)
             .with("FunctionArn", targets[&function.bin].clone())
             .with("Triggers", triggers);
@@ -106,10 +117,9 @@ pub fn add_attachments(
     Lambda {
         bin: ATTACH_BINARY,
         description: "Attaches cognito-trigger functions to existing user pools (CloudFormation custom resource)".into(),
-        architecture: "arm64".into(),
+        architecture: architecture.into(),
         memory_size: 128,
-        // CloudFormation waits for the answer; the SDK calls take seconds.
-        timeout: 300,
+        timeout: ATTACH_TIMEOUT_SECONDS,
         log_retention_days: 365,
         policies: attach_policies(&declared, targets),
         managed_policy_arns: Vec::new(),
@@ -323,7 +333,7 @@ mod tests {
             &mut resources,
             &mut Map::new(),
             &manifest,
-            "..",
+            ("..", "arm64"),
             &targets(&manifest),
         );
         let on = |id: &str| depends_on(&resources, id);
@@ -355,7 +365,7 @@ mod tests {
             &mut resources,
             &mut Map::new(),
             &manifest,
-            "..",
+            ("..", "arm64"),
             &targets(&manifest),
         );
         let role = serde_json::to_value(resources.get("CognitoTriggerAttachRole")).unwrap();

@@ -50,7 +50,8 @@ impl Overrides<'_> {
         Problem::in_template(path, message)
     }
 
-    fn has(overrides: Option<&Self>, path: &[String]) -> bool {
+    /// Whether the overrides file sets the value at `path`.
+    pub fn has(overrides: Option<&Self>, path: &[String]) -> bool {
         overrides.is_some_and(|o| o.positions.find(path, On::Value).1)
     }
 }

@@ -112,9 +112,13 @@ pub struct PoolIds {
 impl PoolIds {
     /// The IDs of the pool a declaration names (a name, an ID or an ARN).
     pub fn of(pool: &str) -> Self {
-        Self {
-            pool: pool_logical_id(pool),
-        }
+        Self::with_id(pool_logical_id(pool))
+    }
+
+    /// The IDs of a pool whose logical ID is `id` (a renamed pool keeps
+    /// its first name's: see [`super::lock::Keep`]).
+    pub fn with_id(id: String) -> Self {
+        Self { pool: id }
     }
 
     /// The pool's ID (its `Ref`).

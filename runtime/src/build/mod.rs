@@ -93,12 +93,15 @@ mod graph;
 mod ids;
 mod lambda;
 mod limits;
+mod lock;
 mod node;
 mod overrides;
 mod paths;
 mod problem;
 mod settings;
 mod template;
+mod unchangeable;
+mod workspace;
 mod yaml;
 
 pub use problem::{On, Position, Problem};
@@ -117,6 +120,10 @@ pub struct Output {
     pub manifest: Manifest,
     /// `None` while the manifest has problems for the compiler to report.
     pub template: Option<Template>,
+    /// The text of the package's `cognito-trigger.lock` after this build,
+    /// with the template: the pools and clients it creates. `None` while
+    /// there is no template, or nothing to record and no lock yet.
+    pub lock: Option<String>,
 }
 
 /// The deployment template, in both of CloudFormation's formats.
@@ -173,6 +180,7 @@ pub fn run() {
     let out_dir = PathBuf::from(env("OUT_DIR"));
     println!("cargo::rerun-if-changed=Cargo.toml");
     println!("cargo::rerun-if-changed=src");
+    println!("cargo::rerun-if-changed={}", lock::LOCK_FILE);
     // Known before Cargo.toml is read, so that a template is removed even
     // when reading it fails.
     let target =
@@ -194,10 +202,19 @@ pub fn run() {
     }
     match generate_for(&dir, package, &template_dir) {
         Ok(output) => {
-            if let Err(error) = write(&out_dir, &template_dirs, &output) {
+            let first_lock = output.lock.is_some() && !dir.join(lock::LOCK_FILE).exists();
+            if let Err(error) = write(&out_dir, &template_dirs, &output)
+                .and_then(|()| write_lock(&dir, output.lock.as_deref()))
+            {
                 println!("cargo::error=cannot write the build output: {error}");
                 remove_templates(&template_dirs);
             } else if let Some(template) = &output.template {
+                if first_lock {
+                    println!(
+                        "cargo::warning=wrote {}: it records the user pools this package's stack creates, so that no later edit deletes or replaces one. Commit it with the sources",
+                        dir.join(lock::LOCK_FILE).display()
+                    );
+                }
                 for warning in architecture_mismatches(&target, template) {
                     println!("cargo::warning={warning}");
                 }
@@ -240,6 +257,10 @@ pub fn generate(dir: &Path) -> Result<Output, Error> {
 /// (its paths are relative to it).
 fn generate_for(dir: &Path, package: cargo::Package, template_dir: &Path) -> Result<Output, Error> {
     let (settings, mut problems) = settings::read(package.metadata.as_ref());
+    let lock = lock::read(dir).unwrap_or_else(|lock_problems| {
+        problems.extend(lock_problems);
+        None
+    });
     let mut manifest = Manifest {
         package: package.name.clone(),
         ..Manifest::default()
@@ -259,23 +280,34 @@ fn generate_for(dir: &Path, package: cargo::Package, template_dir: &Path) -> Res
     }
     check_package(&mut manifest.functions);
     existing::missing_attach_binary(&mut manifest, &package.bins);
+    problems.extend(workspace::code_path_clashes(dir, &manifest.functions));
     // Problems in declarations are the compiler's to report, at their tokens:
     // the manifest carries them, and no template is written meanwhile. With
     // settings problems, the template is still generated, for its problems.
     let mut template = None;
     if !blocked(&manifest) {
-        match generate_template(dir, &mut manifest, &settings, template_dir) {
+        match generate_template(dir, &mut manifest, &settings, lock.as_ref(), template_dir) {
             Ok(generated) => template = generated,
             Err(error) => problems.extend(error.problems),
         }
     }
     if !problems.is_empty() {
-        if let Ok(text) = std::fs::read_to_string(dir.join(problem::CARGO_TOML)) {
-            problem::locate_toml(&mut problems, problem::CARGO_TOML, &text);
+        for file in [problem::CARGO_TOML, lock::LOCK_FILE] {
+            if let Ok(text) = std::fs::read_to_string(dir.join(file)) {
+                problem::locate_toml(&mut problems, file, &text);
+            }
         }
         return Err(problems.into());
     }
-    Ok(Output { manifest, template })
+    let (template, lock) = match template {
+        Some((template, lock)) => (Some(template), lock),
+        None => (None, None),
+    };
+    Ok(Output {
+        manifest,
+        template,
+        lock,
+    })
 }
 
 /// Whether the declarations have problems the compiler reports.
@@ -283,16 +315,18 @@ fn blocked(manifest: &Manifest) -> bool {
     !manifest.mistakes.is_empty() || manifest.functions.iter().any(|f| !f.diagnostics.is_empty())
 }
 
-/// The template, or `None` when a declaration refers to what the template
-/// lacks (added to the manifest for the compiler to report at its token).
+/// The template and the lock's text after it, or `None` when a declaration
+/// refers to what the template lacks (added to the manifest for the
+/// compiler to report at its token).
 fn generate_template(
     dir: &Path,
     manifest: &mut Manifest,
     settings: &settings::Settings,
+    lock: Option<&lock::Lock>,
     template_dir: &Path,
-) -> Result<Option<Template>, Error> {
+) -> Result<Option<(Template, Option<String>)>, Error> {
     let package_path = paths::relative(template_dir, dir);
-    let mut generated = template::generate(manifest, settings, &package_path)?;
+    let mut generated = template::generate(manifest, settings, lock, &package_path)?;
     let overrides_text = match &settings.overrides {
         Some(file) => Some(std::fs::read_to_string(dir.join(file)).map_err(|e| {
             Problem::new(
@@ -329,6 +363,14 @@ fn generate_template(
     let mut problems = graph::check(&generated.template, overrides.as_ref());
     problems.extend(timeouts_after_overrides(&generated, overrides.as_ref()));
     problems.extend(template::quota_problems(&generated.template));
+    let recorded = lock::record(&generated.template, &generated.created, lock, settings);
+    if let Some(lock) = lock {
+        let context = lock::Context {
+            settings,
+            overrides: overrides.as_ref(),
+        };
+        problems.extend(lock::check(lock, &recorded, &context));
+    }
     if !problems.is_empty() {
         return Err(problems.into());
     }
@@ -350,7 +392,9 @@ fn generate_template(
         )
         .into());
     }
-    Ok(Some(template))
+    // A package that creates no pool gets no lock, until it creates one.
+    let lock_text = (lock.is_some() || !recorded.pools.is_empty()).then(|| lock::render(&recorded));
+    Ok(Some((template, lock_text)))
 }
 
 /// A `kms_key_id = get_att("Key", "Arn")` must name a KMS key the merged
@@ -545,6 +589,14 @@ fn write(out_dir: &Path, template_dirs: &[PathBuf], output: &Output) -> std::io:
         }
     }
     Ok(())
+}
+
+/// Writes the package's `cognito-trigger.lock` when it changes.
+fn write_lock(dir: &Path, lock: Option<&str>) -> std::io::Result<()> {
+    match lock {
+        Some(text) => write_if_changed(&dir.join(lock::LOCK_FILE), text),
+        None => Ok(()),
+    }
 }
 
 fn write_if_changed(path: &Path, content: &str) -> std::io::Result<()> {

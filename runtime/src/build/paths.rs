@@ -16,15 +16,20 @@ pub fn default_target_dir(dir: &Path) -> PathBuf {
     if let Some(target) = absolute_target_dir_variable() {
         return target;
     }
+    workspace_root(dir).join("target")
+}
+
+/// The root of the workspace of the package in `dir`: the nearest ancestor
+/// whose Cargo.toml has a `[workspace]`, or the package itself.
+pub fn workspace_root(dir: &Path) -> PathBuf {
     let dir = normalize(dir);
-    let root = dir
-        .ancestors()
+    dir.ancestors()
         .find(|a| {
             std::fs::read_to_string(a.join("Cargo.toml"))
                 .is_ok_and(|toml| toml.lines().any(|l| l.trim() == "[workspace]"))
         })
-        .unwrap_or(&dir);
-    root.join("target")
+        .unwrap_or(&dir)
+        .to_path_buf()
 }
 
 /// The target directory of the build cargo is running: `CARGO_TARGET_DIR`
@@ -69,7 +74,7 @@ pub fn relative(from: &Path, to: &Path) -> String {
 }
 
 /// `path` without `.` and `..` components (lexically, as cargo's paths are).
-fn normalize(path: &Path) -> PathBuf {
+pub fn normalize(path: &Path) -> PathBuf {
     let mut normal = PathBuf::new();
     for component in path.components() {
         match component {

@@ -93,6 +93,12 @@ impl Problem {
         self
     }
 
+    /// This problem, at `line` and `column` (both 1-based) of `text`.
+    pub(crate) fn at_line(mut self, text: &str, line: usize, column: usize) -> Self {
+        self.at = Some(position_of_line(text, line, column.saturating_sub(1)));
+        self
+    }
+
     /// The path as TOML or YAML would write it: `a.b."My Pool".c`.
     pub fn dotted_path(&self) -> String {
         let parts: Vec<String> = self.path.iter().map(|p| quoted_key(p)).collect();

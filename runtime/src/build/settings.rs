@@ -82,6 +82,13 @@ impl FunctionSettings {
 
 #[derive(Debug, Default)]
 pub struct PoolSettings {
+    /// `false`: the pool is neither retained nor protected from deletion
+    /// (throwaway stacks). Retained and protected by default.
+    pub retain: Option<bool>,
+    /// The name the pool had before, whose logical ID it keeps.
+    pub renamed_from: Option<String>,
+    /// The pool leaves the template (and the stack; retained unless `retain = false`).
+    pub retired: Option<bool>,
     pub allow_public_sign_ups: Option<bool>,
     pub auto_verified_attributes: Option<Vec<String>>,
     pub username_attributes: Option<Vec<String>>,
@@ -104,6 +111,21 @@ pub struct VerificationMessage {
 pub struct ClientSettings {
     pub explicit_auth_flows: Option<Vec<String>>,
     pub generate_secret: Option<bool>,
+    /// The name the client had before, whose logical ID it keeps.
+    pub renamed_from: Option<String>,
+    /// The client leaves the template.
+    pub retired: Option<bool>,
+}
+
+impl PoolSettings {
+    /// Whether the pool is retained and protected (the default).
+    pub fn retained(settings: Option<&Self>) -> bool {
+        settings.and_then(|s| s.retain).unwrap_or(true)
+    }
+
+    pub fn is_retired(settings: Option<&Self>) -> bool {
+        settings.and_then(|s| s.retired).unwrap_or(false)
+    }
 }
 
 /// The retention periods CloudWatch Logs accepts.
@@ -400,6 +422,9 @@ impl Reader<'_> {
 
     fn pool(&mut self) -> PoolSettings {
         self.known_keys(&[
+            "retain",
+            "renamed_from",
+            "retired",
             "allow_public_sign_ups",
             "auto_verified_attributes",
             "username_attributes",
@@ -408,12 +433,19 @@ impl Reader<'_> {
         ]);
         let mut clients = BTreeMap::new();
         self.each_table("clients", |name, reader| {
-            reader.known_keys(&["explicit_auth_flows", "generate_secret"]);
+            reader.known_keys(&[
+                "explicit_auth_flows",
+                "generate_secret",
+                "renamed_from",
+                "retired",
+            ]);
             clients.insert(
                 name.to_owned(),
                 ClientSettings {
                     explicit_auth_flows: reader.list_of("explicit_auth_flows", &AUTH_FLOWS),
                     generate_secret: reader.boolean("generate_secret"),
+                    renamed_from: reader.string("renamed_from"),
+                    retired: reader.boolean("retired"),
                 },
             );
         });
@@ -422,6 +454,9 @@ impl Reader<'_> {
             verification_message = Some(reader.verification_message());
         });
         PoolSettings {
+            retain: self.boolean("retain"),
+            renamed_from: self.string("renamed_from"),
+            retired: self.boolean("retired"),
             allow_public_sign_ups: self.boolean("allow_public_sign_ups"),
             auto_verified_attributes: self.list_of("auto_verified_attributes", &USER_ATTRIBUTES),
             username_attributes: self.list_of("username_attributes", &USER_ATTRIBUTES),

@@ -6,6 +6,7 @@
 use super::ids::{self, FunctionIds, PoolIds};
 use super::lambda::{Lambda, TRIGGER_SKIPS, policy, statement};
 use super::limits::{self, LOGICAL_ID};
+use super::lock::{self, Created, Keep, Lock};
 use super::node::{Map, Node, get_att, reference};
 use super::problem::{CARGO_TOML, Problem};
 use super::settings::{FunctionSettings, PoolSettings, Settings, metadata_path};
@@ -50,22 +51,28 @@ pub struct Generated {
     pub synchronous: Vec<String>,
     /// The functions behind an alias.
     pub aliased: Vec<FunctionIds>,
+    /// The pools the stack creates, with their clients.
+    pub created: Vec<Created>,
 }
 
-/// `package_path` is the package's directory relative to the template's.
+/// `package_path` is the package's directory relative to the template's;
+/// `lock` is the package's `cognito-trigger.lock`, if it has one.
 pub fn generate(
     manifest: &Manifest,
     settings: &Settings,
+    lock: Option<&Lock>,
     package_path: &str,
 ) -> Result<Generated, Vec<Problem>> {
     let mut errors = Vec::new();
-    check_settings_targets(manifest, settings, &mut errors);
+    check_settings_targets(manifest, settings, lock, &mut errors);
     let mut generated = Generated {
         template: Map::new(),
         protected: Vec::new(),
         synchronous: Vec::new(),
         aliased: Vec::new(),
+        created: Vec::new(),
     };
+    let keep = Keep { lock, settings };
     let mut resources = Map::new();
     let mut outputs = Map::new();
     // What Cognito invokes, by binary: the function, or its alias.
@@ -104,25 +111,30 @@ pub fn generate(
             generated.aliased.push(ids);
         }
     }
-    for (pool, declarations) in pools(manifest) {
-        let pool_settings = settings.pools.get(pool);
-        add_pool(
+    for (pool, declarations) in pools(manifest, settings, lock) {
+        let created = add_pool(
             &mut resources,
             &mut outputs,
             &mut generated.protected,
             &mut errors,
-            pool,
+            (pool, keep.pool(pool)),
             &declarations,
-            pool_settings,
+            &keep,
             &targets,
         );
+        generated.created.push(created);
     }
     let mut parameters = Map::new();
+    let architecture = settings
+        .defaults
+        .architecture
+        .as_deref()
+        .unwrap_or(DEFAULT_ARCHITECTURE);
     existing::add_attachments(
         &mut resources,
         &mut parameters,
         manifest,
-        package_path,
+        (package_path, architecture),
         &targets,
     );
     if !generated.aliased.is_empty() {
@@ -165,8 +177,14 @@ pub fn generate(
     }
 }
 
-/// The declarations of each pool the stack creates, by pool name.
-fn pools(manifest: &Manifest) -> BTreeMap<&str, Vec<(&Function, &Declared)>> {
+/// The declarations of each pool the stack creates, by pool name: the
+/// declared pools, and those the lock records that a settings section keeps
+/// without handlers (which, left out, would be deleted).
+fn pools<'a>(
+    manifest: &'a Manifest,
+    settings: &'a Settings,
+    lock: Option<&Lock>,
+) -> BTreeMap<&'a str, Vec<(&'a Function, &'a Declared)>> {
     let mut pools: BTreeMap<&str, Vec<_>> = BTreeMap::new();
     for function in &manifest.functions {
         for declared in function.declarations.iter().filter(|d| !d.existing) {
@@ -176,14 +194,35 @@ fn pools(manifest: &Manifest) -> BTreeMap<&str, Vec<(&Function, &Declared)>> {
                 .push((function, declared));
         }
     }
+    for (pool, pool_settings) in &settings.pools {
+        if lock::records(lock, pool) && !PoolSettings::is_retired(Some(pool_settings)) {
+            pools.entry(pool.as_str()).or_default();
+        }
+    }
     pools
 }
 
-/// Settings must name pools the stack creates and binaries with triggers.
-fn check_settings_targets(manifest: &Manifest, settings: &Settings, errors: &mut Vec<Problem>) {
-    let created: Vec<&str> = pools(manifest).keys().copied().collect();
-    for pool in settings.pools.keys() {
+/// Settings must name pools the stack creates (or the lock records) and
+/// binaries with triggers; a retired pool must have no declarations left.
+fn check_settings_targets(
+    manifest: &Manifest,
+    settings: &Settings,
+    lock: Option<&Lock>,
+    errors: &mut Vec<Problem>,
+) {
+    let created: Vec<&str> = pools(manifest, settings, None).keys().copied().collect();
+    for (pool, pool_settings) in &settings.pools {
         if created.contains(&pool.as_str()) {
+            if PoolSettings::is_retired(Some(pool_settings)) {
+                errors.push(Problem::new(
+                    CARGO_TOML,
+                    metadata_path(&["pools", pool, "retired"]),
+                    format!("pool \"{pool}\" is still declared by #[cognito_trigger]: a retired pool leaves the template, so remove its declarations first, or remove `retired`"),
+                ));
+            }
+            continue;
+        }
+        if lock::records(lock, pool) {
             continue;
         }
         let existing = manifest
@@ -543,12 +582,37 @@ fn add_pool(
     outputs: &mut Map,
     protected: &mut Vec<Protected>,
     errors: &mut Vec<Problem>,
-    pool: &str,
+    (pool, pool_ids): (&str, PoolIds),
     declarations: &[(&Function, &Declared)],
-    settings: Option<&PoolSettings>,
+    keep: &Keep,
     targets: &BTreeMap<String, Node>,
-) {
-    let pool_ids = PoolIds::of(pool);
+) -> Created {
+    let settings = keep.settings.pools.get(pool);
+    let mut created = Created {
+        name: pool.to_owned(),
+        ids: PoolIds::with_id(pool_ids.pool.clone()),
+        clients: Vec::new(),
+    };
+    let settings_origin = |key: &str| {
+        format!("package.metadata.cognito-trigger.pools.\"{pool}\".{key} in Cargo.toml")
+    };
+    // A pool holds its users' accounts, which nothing can restore: it stays
+    // in the account when it leaves the stack or is replaced, and Cognito
+    // refuses to delete it, unless the package says `retain = false`.
+    let retained = PoolSettings::retained(settings);
+    let (policy, protection) = if retained {
+        ("Retain", "ACTIVE")
+    } else {
+        ("Delete", "INACTIVE")
+    };
+    for attribute in ["DeletionPolicy", "UpdateReplacePolicy"] {
+        protected.push(Protected {
+            path: ["Resources", &pool_ids.pool, attribute]
+                .map(String::from)
+                .to_vec(),
+            origin: settings_origin("retain"),
+        });
+    }
     let mut protect = |path: &[&str], origin: String| {
         let mut full = vec![
             "Resources".to_owned(),
@@ -558,6 +622,7 @@ fn add_pool(
         full.extend(path.iter().map(|p| p.to_string()));
         protected.push(Protected { path: full, origin });
     };
+    protect(&["DeletionProtection"], settings_origin("retain"));
 
     let mut ordered: Vec<_> = declarations.to_vec();
     ordered.sort_by_key(|(_, d)| Trigger::ALL.iter().position(|t| *t == d.trigger));
@@ -594,10 +659,8 @@ fn add_pool(
 
     let mut properties = Map::new()
         .with("UserPoolName", pool)
+        .with("DeletionProtection", protection)
         .with("LambdaConfig", lambda_config);
-    let settings_origin = |key: &str| {
-        format!("package.metadata.cognito-trigger.pools.\"{pool}\".{key} in Cargo.toml")
-    };
     if let Some(settings) = settings {
         if let Some(allow) = settings.allow_public_sign_ups {
             properties.insert(
@@ -645,12 +708,15 @@ fn add_pool(
         }
         let mut client_ids: BTreeMap<String, &str> = BTreeMap::new();
         for (name, client) in &settings.clients {
+            if client.retired == Some(true) {
+                continue;
+            }
             let setting = || metadata_path(&["pools", pool, "clients", name]);
             if let Some(problem) = limits::client_name_problem(name) {
                 errors.push(Problem::on_key(CARGO_TOML, setting(), problem));
                 continue;
             }
-            let client_id = pool_ids.client(name);
+            let client_id = keep.client(&pool_ids, pool, name);
             if let Some(other) = client_ids.insert(client_id.clone(), name) {
                 errors.push(Problem::on_key(
                     CARGO_TOML,
@@ -665,10 +731,14 @@ fn add_pool(
                     "ALLOW_REFRESH_TOKEN_AUTH".into(),
                 ]
             });
+            created.clients.push((name.clone(), client_id.clone()));
+            // An app knows its client by ID, which a new client would not keep.
             resources.insert(
                 client_id.clone(),
                 Map::new()
                     .with("Type", "AWS::Cognito::UserPoolClient")
+                    .with("DeletionPolicy", policy)
+                    .with("UpdateReplacePolicy", policy)
                     .with(
                         "Properties",
                         Map::new()
@@ -690,6 +760,8 @@ fn add_pool(
         pool_ids.pool.clone(),
         Map::new()
             .with("Type", "AWS::Cognito::UserPool")
+            .with("DeletionPolicy", policy)
+            .with("UpdateReplacePolicy", policy)
             .with("Properties", properties),
     );
     add_output(
@@ -723,6 +795,7 @@ fn add_pool(
             ),
         );
     }
+    created
 }
 
 /// Adds `output`, its description cut to its limit.
@@ -793,16 +866,16 @@ mod tests {
     }
 
     fn template(manifest: &Manifest, settings: &Settings) -> Map {
-        let generated =
-            generate(manifest, settings, "../../..").unwrap_or_else(|errors| panic!("{errors:#?}"));
+        let generated = generate(manifest, settings, None, "../../..")
+            .unwrap_or_else(|errors| panic!("{errors:#?}"));
         // The same input, the same template.
-        let again = generate(manifest, settings, "../../..").ok().unwrap();
+        let again = generate(manifest, settings, None, "../../..").ok().unwrap();
         assert_eq!(generated.template, again.template);
         generated.template
     }
 
     fn errors(manifest: &Manifest, settings: &Settings) -> Vec<String> {
-        match generate(manifest, settings, "../../..") {
+        match generate(manifest, settings, None, "../../..") {
             Ok(_) => panic!("the template was generated"),
             Err(errors) => errors.iter().map(Problem::one_line).collect(),
         }
@@ -1027,7 +1100,7 @@ mod tests {
         let manifest = manifest_of(function);
         let settings =
             settings_from("[functions.sign_up]\nalias = \"live\"\nprovisioned_concurrency = 2\n");
-        let generated = generate(&manifest, &settings, "../../..").unwrap();
+        let generated = generate(&manifest, &settings, None, "../../..").unwrap();
         let yaml = crate::build::yaml::to_yaml(&generated.template);
         let alias = reference("SignUpAlias");
         let resources = match generated.template.get("Resources") {
@@ -1082,7 +1155,8 @@ mod tests {
     fn a_version_is_published_when_the_configuration_changes_and_only_then() {
         let manifest = manifest_of(function("sign_up", &[("Pool", Trigger::PreSignUp)]));
         let description = |text: &str| {
-            let mut generated = generate(&manifest, &settings_from(text), "../../..").unwrap();
+            let mut generated =
+                generate(&manifest, &settings_from(text), None, "../../..").unwrap();
             crate::build::alias::publish_on_change(&mut generated.template, &generated.aliased);
             let yaml = crate::build::yaml::to_yaml(&generated.template);
             let start = yaml.find("SignUpVersion:").expect("a version");

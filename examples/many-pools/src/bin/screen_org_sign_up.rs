@@ -24,7 +24,7 @@ const OWN_DOMAIN: &str = "@example.com";
     pool = "Northwestern-European customer accounts migrated from the LegacyDirectory identity provider during the 2026 springtime migration",
     trigger = PreSignUp
 )]
-async fn screen_sign_up(mut event: PreSignUpEvent) -> Result<PreSignUpEvent, Error> {
+async fn screen_org_sign_up(mut event: PreSignUpEvent) -> Result<PreSignUpEvent, Error> {
     let email = event
         .request
         .user_attributes
@@ -55,17 +55,19 @@ mod tests {
 
     #[tokio::test]
     async fn needs_an_email_address() {
-        let error = screen_sign_up(PreSignUpEvent::default()).await.unwrap_err();
+        let error = screen_org_sign_up(PreSignUpEvent::default())
+            .await
+            .unwrap_err();
         assert_eq!(error.user_message(), "Sign-up needs an email address");
     }
 
     #[tokio::test]
     async fn trusts_only_its_own_domain() {
-        let own = screen_sign_up(signing_up("jane@example.com"))
+        let own = screen_org_sign_up(signing_up("jane@example.com"))
             .await
             .unwrap();
         assert!(own.response.auto_confirm_user && own.response.auto_verify_email);
-        let other = screen_sign_up(signing_up("joe@elsewhere.org"))
+        let other = screen_org_sign_up(signing_up("joe@elsewhere.org"))
             .await
             .unwrap();
         assert!(!other.response.auto_confirm_user && !other.response.auto_verify_email);

@@ -1,0 +1,155 @@
+//! The packages of one workspace share its target directory, and
+//! `cargo lambda build` writes each binary to `target/lambda/<binary>/`,
+//! where every template's `Code` points. Two packages with a binary of the
+//! same name would leave one bootstrap there, and one stack would deploy the
+//! other package's code (cargo itself only warns of the "output filename
+//! collision"). So a trigger binary's name must be its own in the
+//! workspace: the build refuses a clash, naming both packages and the fix.
+//!
+//! Refusing, rather than making the paths distinct, keeps the one layout
+//! that both a plain `cargo lambda build` and `sam build` produce; reading
+//! the members' manifests costs a few milliseconds. Each package checks when
+//! its build step runs (on a change of its own sources), so after a clean
+//! build both packages of a clash report it, and after an edit at least the
+//! edited one does.
+
+use super::cargo;
+use super::existing::ATTACH_BINARY;
+use super::paths;
+use super::problem::Problem;
+use cognito_trigger_core::manifest::Function;
+use std::path::{Path, PathBuf};
+
+/// The trigger binaries of the package in `dir` that another package of its
+/// workspace also has, each reported at its function.
+pub fn code_path_clashes(dir: &Path, functions: &[Function]) -> Vec<Problem> {
+    let root = paths::workspace_root(dir);
+    let own = paths::normalize(dir);
+    let mut problems = Vec::new();
+    for member in members(&root) {
+        if paths::normalize(&member) == own {
+            continue;
+        }
+        let Ok(other) = cargo::read(&member) else {
+            // Cargo reports a member it cannot read.
+            continue;
+        };
+        for function in functions {
+            // Every package's attach binary is the same crate's `run()`.
+            if function.bin == ATTACH_BINARY || !other.bins.iter().any(|b| b.name == function.bin) {
+                continue;
+            }
+            let bin = &function.bin;
+            let message = format!(
+                "package `{}` ({}) in this workspace also has a binary `{bin}`: `cargo lambda build` writes both to target/lambda/{bin}/, so one stack would deploy the other package's code. Give one of them a name of its own in its Cargo.toml: [[bin]] name = \"<new name>\" path = \"{}\"",
+                other.name,
+                paths::relative(&root, &member),
+                function.location.file,
+            );
+            let problem = Problem::in_file(&function.location.file, message);
+            problems.push(
+                match std::fs::read_to_string(dir.join(&function.location.file)) {
+                    Ok(text) => {
+                        problem.at_line(&text, function.location.line, function.location.column)
+                    }
+                    Err(_) => problem,
+                },
+            );
+        }
+    }
+    problems
+}
+
+/// The directories of the workspace's packages: its root's, if it is one,
+/// and those `workspace.members` names (globs, one `*` or `?` pattern per
+/// path segment, as cargo reads them) but `workspace.exclude`.
+fn members(root: &Path) -> Vec<PathBuf> {
+    let Ok(text) = std::fs::read_to_string(root.join("Cargo.toml")) else {
+        return Vec::new();
+    };
+    let Ok(manifest) = toml::from_str::<toml::Table>(&text) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    if manifest.contains_key("package") {
+        found.push(root.to_path_buf());
+    }
+    let workspace = manifest.get("workspace").and_then(toml::Value::as_table);
+    let list = |key: &str| -> Vec<String> {
+        workspace
+            .and_then(|w| w.get(key))
+            .and_then(toml::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect()
+    };
+    let excluded: Vec<PathBuf> = list("exclude")
+        .iter()
+        .map(|e| paths::normalize(&root.join(e)))
+        .collect();
+    for pattern in list("members") {
+        for dir in expand(root, &pattern) {
+            let dir = paths::normalize(&dir);
+            if dir.join("Cargo.toml").is_file() && !excluded.contains(&dir) && !found.contains(&dir)
+            {
+                found.push(dir);
+            }
+        }
+    }
+    found
+}
+
+/// The directories under `root` that `pattern` matches.
+fn expand(root: &Path, pattern: &str) -> Vec<PathBuf> {
+    let mut dirs = vec![root.to_path_buf()];
+    for segment in pattern.split('/').filter(|s| !s.is_empty() && *s != ".") {
+        if !segment.contains(['*', '?']) {
+            dirs = dirs.into_iter().map(|d| d.join(segment)).collect();
+            continue;
+        }
+        let mut next = Vec::new();
+        for dir in dirs {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if entry.path().is_dir() && wildcard(segment.as_bytes(), name.as_bytes()) {
+                    next.push(entry.path());
+                }
+            }
+        }
+        next.sort();
+        dirs = next;
+    }
+    dirs
+}
+
+/// Whether `name` matches `pattern`, where `*` stands for any run of
+/// characters and `?` for one.
+fn wildcard(pattern: &[u8], name: &[u8]) -> bool {
+    match (pattern.split_first(), name.split_first()) {
+        (None, None) => true,
+        (Some((b'*', rest)), _) => {
+            wildcard(rest, name) || (!name.is_empty() && wildcard(pattern, &name[1..]))
+        }
+        (Some((b'?', rest)), Some((_, name_rest))) => wildcard(rest, name_rest),
+        (Some((p, rest)), Some((n, name_rest))) if p == n => wildcard(rest, name_rest),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards_match_as_cargo_s_globs_do() {
+        assert!(wildcard(b"*", b"simple"));
+        assert!(wildcard(b"ex*-pool", b"existing-pool"));
+        assert!(wildcard(b"?imple", b"simple"));
+        assert!(!wildcard(b"ex*-pool", b"examples"));
+        assert!(!wildcard(b"?", b""));
+    }
+}
