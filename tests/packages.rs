@@ -948,7 +948,7 @@ fn settings_a_pool_or_client_cannot_change_are_refused() {
     );
     let stderr = package.fails();
     assert!(
-        stderr.contains("Cargo.toml:17:23: package.metadata.cognito-trigger.pools.Users.username_attributes: UsernameAttributes of user pool \"Users\" cannot change once it exists"),
+        stderr.contains("Cargo.toml:16:23: package.metadata.cognito-trigger.pools.Users.username_attributes: UsernameAttributes of user pool \"Users\" cannot change once it exists"),
         "{stderr}"
     );
     edit(
@@ -966,7 +966,7 @@ fn settings_a_pool_or_client_cannot_change_are_refused() {
     );
     let stderr = package.fails();
     assert!(
-        stderr.contains("Cargo.toml:20:19: package.metadata.cognito-trigger.pools.Users.clients.web.generate_secret: GenerateSecret of app client \"web\" of user pool \"Users\" cannot change"),
+        stderr.contains("Cargo.toml:19:19: package.metadata.cognito-trigger.pools.Users.clients.web.generate_secret: GenerateSecret of app client \"web\" of user pool \"Users\" cannot change"),
         "{stderr}"
     );
     edit(

@@ -501,15 +501,15 @@ fn changed(
         };
         let shown = |value: Option<&Value>| value.map_or("unset".to_owned(), |v| format!("`{v}`"));
         let message = format!(
-            "{} of {what} cannot change once it exists ({}): {LOCK_FILE} records {}, and the template would make it {}. Set it back; to use other settings, declare a new {} under a new name",
+            "{} of {what} cannot change once it exists ({}): {LOCK_FILE} records {}, and the template would make it {}. Set it back; for other settings, declare {} under a new name",
             property.property,
             property.why,
             shown(old),
             shown(new),
             if client.is_some() {
-                "client"
+                "a client"
             } else {
-                "pool (and move the users with a UserMigration trigger)"
+                "a pool (and move the users over with a UserMigration trigger)"
             },
         );
         problems.push(place(
@@ -523,7 +523,7 @@ fn changed(
         ));
     }
     if client.is_none() {
-        for (name, client_now) in &now.clients {
+        for (name, client_now) in now.clients.iter().filter(|(_, c)| !c.retired) {
             if let Some(client_before) = before
                 .clients
                 .values()

@@ -54,6 +54,9 @@
 //!                                  # environment, statements and policies add to the package's
 //!
 //! [package.metadata.cognito-trigger.pools.<pool name>]
+//! retain = false                   # default true: Retain policies and DeletionProtection
+//! renamed_from = "Old name"        # keeps the renamed pool's logical ID (see below)
+//! retired = true                   # a recorded pool leaves the template
 //! allow_public_sign_ups = true     # false: only administrators create users
 //! auto_verified_attributes = ["email"]
 //! username_attributes = ["email"]
@@ -62,7 +65,16 @@
 //! [package.metadata.cognito-trigger.pools.<pool name>.clients.<client name>]
 //! explicit_auth_flows = ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]   # default
 //! generate_secret = false          # default
+//! renamed_from = "old-name"        # and `retired = true`, as for pools
 //! ```
+//!
+//! # The lock
+//!
+//! `cognito-trigger.lock`, beside Cargo.toml and committed with it, records
+//! the pools the stack creates and their clients. A build whose template
+//! would delete or replace one of them (a pool renamed or left without
+//! handlers, a setting Cognito cannot change) fails, naming the ways out:
+//! `renamed_from`, a pool section that keeps the pool, `retired`.
 //!
 //! Each client's ID, and each pool's ID and ARN, are stack outputs. A
 //! mistake is reported at its line and column in Cargo.toml.

@@ -111,13 +111,37 @@ pub fn generate(
             generated.aliased.push(ids);
         }
     }
+    let mut pool_ids: BTreeMap<String, &str> = BTreeMap::new();
     for (pool, declarations) in pools(manifest, settings, lock) {
+        let ids = keep.pool(pool);
+        // Only `renamed_from` can give two pools one ID: declarations with
+        // one are refused at the attribute (core's package checks).
+        if let Some(other) = pool_ids.insert(ids.pool.clone(), pool) {
+            let renamed = if settings
+                .pools
+                .get(pool)
+                .is_some_and(|s| s.renamed_from.is_some())
+            {
+                pool
+            } else {
+                other
+            };
+            errors.push(Problem::new(
+                CARGO_TOML,
+                metadata_path(&["pools", renamed, "renamed_from"]),
+                format!(
+                    "pools \"{other}\" and \"{pool}\" would both be `{}`: a pool can be renamed from another only once that one is gone from the declarations",
+                    ids.pool
+                ),
+            ));
+            continue;
+        }
         let created = add_pool(
             &mut resources,
             &mut outputs,
             &mut generated.protected,
             &mut errors,
-            (pool, keep.pool(pool)),
+            (pool, ids),
             &declarations,
             &keep,
             &targets,
@@ -1174,6 +1198,24 @@ mod tests {
         );
         assert!(live.contains("deploy ${CognitoTriggerDeployId}"), "{live}");
         assert_ne!(live, description("alias = \"live\"\nmemory_size = 256\n"));
+    }
+
+    #[test]
+    fn a_pool_renamed_from_one_still_declared_is_an_error() {
+        let manifest = manifest_of(function(
+            "sign_up",
+            &[("Old", Trigger::PreSignUp), ("New", Trigger::PreSignUp)],
+        ));
+        let errors = errors(
+            &manifest,
+            &settings_from("[pools.New]\nrenamed_from = \"Old\"\n"),
+        );
+        assert_eq!(
+            errors,
+            [
+                "Cargo.toml: package.metadata.cognito-trigger.pools.New.renamed_from: pools \"New\" and \"Old\" would both be `CognitoUserPoolOld`: a pool can be renamed from another only once that one is gone from the declarations"
+            ]
+        );
     }
 
     #[test]
