@@ -14,7 +14,8 @@ use super::cargo::Bin;
 use super::ids::{DEPLOY_ID_PARAMETER, FunctionIds, PoolIds};
 use super::lambda::{Lambda, TRIGGER_SKIPS, policy, statement};
 use super::node::{Map, Node, reference, sub};
-use super::template::kms_key;
+use super::pool::kms_key;
+use super::settings::Architecture;
 use cognito_trigger_core::manifest::{Declared, Diagnostic, Function, Manifest, Part};
 use cognito_trigger_core::naming::{PoolReference, pool_reference};
 use std::collections::BTreeMap;
@@ -42,7 +43,7 @@ pub fn add_attachments(
     resources: &mut Map,
     parameters: &mut Map,
     manifest: &Manifest,
-    (package_path, architecture): (&str, &str),
+    (package_path, architecture): (&str, Architecture),
     targets: &BTreeMap<String, Node>,
 ) {
     let mut pairs: BTreeMap<(&str, &str), (&Function, Vec<&Declared>)> = BTreeMap::new();
@@ -117,7 +118,7 @@ pub fn add_attachments(
     Lambda {
         bin: ATTACH_BINARY,
         description: "Attaches cognito-trigger functions to existing user pools (CloudFormation custom resource)".into(),
-        architecture: architecture.into(),
+        architecture,
         memory_size: 128,
         timeout: ATTACH_TIMEOUT_SECONDS,
         log_retention_days: 365,
@@ -333,7 +334,7 @@ mod tests {
             &mut resources,
             &mut Map::new(),
             &manifest,
-            ("..", "arm64"),
+            ("..", Architecture::Arm64),
             &targets(&manifest),
         );
         let on = |id: &str| depends_on(&resources, id);
@@ -365,7 +366,7 @@ mod tests {
             &mut resources,
             &mut Map::new(),
             &manifest,
-            ("..", "arm64"),
+            ("..", Architecture::Arm64),
             &targets(&manifest),
         );
         let role = serde_json::to_value(resources.get("CognitoTriggerAttachRole")).unwrap();

@@ -4,13 +4,14 @@
 
 use super::ids::FunctionIds;
 use super::node::{Map, Node};
+use super::settings::{Architecture, Named};
 
 pub struct Lambda<'a> {
     /// The cargo binary, which names the resources ([`FunctionIds`]);
     /// cargo-lambda writes it to `target/lambda/<bin>/`.
     pub bin: &'a str,
     pub description: String,
-    pub architecture: String,
+    pub architecture: Architecture,
     pub memory_size: u32,
     pub timeout: u32,
     pub log_retention_days: u32,
@@ -22,7 +23,7 @@ pub struct Lambda<'a> {
     pub environment: Map,
     /// `LoggingConfig` besides its log group: `LogFormat`,
     /// `ApplicationLogLevel`, `SystemLogLevel`, each if set.
-    pub logging: Vec<(&'static str, String)>,
+    pub logging: Vec<(&'static str, &'static str)>,
     /// The package that builds `bin`, relative to the template, for `sam build`.
     pub package_path: &'a str,
     /// Invoked asynchronously: failed events go to a dead-letter queue.
@@ -46,7 +47,7 @@ impl Lambda<'_> {
             .with("Description", self.description.as_str())
             .with("Runtime", "provided.al2023")
             .with("Handler", "bootstrap")
-            .with("Architectures", vec![self.architecture.as_str()])
+            .with("Architectures", vec![self.architecture.name()])
             .with("MemorySize", self.memory_size)
             .with("Timeout", self.timeout)
             // cargo-lambda's output, relative to target/cognito/<package>/.
@@ -60,7 +61,7 @@ impl Lambda<'_> {
         }
         let mut logging = Map::new().with("LogGroup", ids.log_group_name());
         for (key, value) in &self.logging {
-            logging.insert(*key, value.as_str());
+            logging.insert(*key, *value);
         }
         properties.insert("LoggingConfig", logging);
         if self.asynchronous {

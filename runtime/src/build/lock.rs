@@ -583,13 +583,11 @@ fn place(
 ) -> Problem {
     let settings = context.settings.pools.get(pool);
     let set_here = match (property.setting, client) {
-        (Some("username_attributes"), None) => {
-            settings.is_some_and(|s| s.username_attributes.is_some())
-        }
-        (Some("generate_secret"), Some(client)) => settings
+        (Some(setting), None) => settings.is_some_and(|s| s.given.contains(setting)),
+        (Some(setting), Some(client)) => settings
             .and_then(|s| s.clients.get(client))
-            .is_some_and(|c| c.generate_secret.is_some()),
-        _ => false,
+            .is_some_and(|c| c.given.contains(setting)),
+        (None, _) => false,
     };
     if let Some(setting) = property.setting.filter(|_| set_here) {
         let mut path = vec!["pools", pool];

@@ -100,7 +100,10 @@
 
 mod alias;
 mod cargo;
+mod check;
 mod existing;
+mod function;
+mod generate;
 mod graph;
 mod ids;
 mod lambda;
@@ -109,6 +112,7 @@ mod lock;
 mod node;
 mod overrides;
 mod paths;
+mod pool;
 mod problem;
 mod settings;
 mod template;
@@ -116,13 +120,10 @@ mod unchangeable;
 mod workspace;
 mod yaml;
 
+pub use generate::generate;
 pub use problem::{On, Position, Problem};
 
-use cognito_trigger_core::KmsKey;
-use cognito_trigger_core::manifest::{self, Diagnostic, Manifest, Part};
-use cognito_trigger_core::package::check_package;
-use cognito_trigger_core::scan::scan_binary;
-use node::Node;
+use cognito_trigger_core::manifest::{self, Manifest};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -207,12 +208,11 @@ pub fn run() {
             return;
         }
     };
-    if let (settings, _) = settings::read(package.metadata.as_ref())
-        && let Some(file) = settings.overrides
-    {
+    let settings = settings::read(package.metadata.as_ref());
+    if let Some(file) = &settings.0.overrides {
         println!("cargo::rerun-if-changed={file}");
     }
-    match generate_for(&dir, package, &template_dir) {
+    match generate::generate_for(&dir, package, settings, &template_dir) {
         Ok(output) => {
             let first_lock = output.lock.is_some() && !dir.join(lock::LOCK_FILE).exists();
             if let Err(error) = write(&out_dir, &template_dirs, &output)
@@ -227,7 +227,7 @@ pub fn run() {
                         dir.join(lock::LOCK_FILE).display()
                     );
                 }
-                for warning in architecture_mismatches(&target, template) {
+                for warning in check::architecture_mismatches(&target, template) {
                     println!("cargo::warning={warning}");
                 }
             } else {
@@ -255,301 +255,6 @@ fn env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| {
         panic!("{name} is not set: cognito_trigger::build::run() runs from a build script")
     })
-}
-
-/// The manifest and template of the package in `dir`, as a build from the
-/// command line writes them to `target/cognito/<package>/`.
-pub fn generate(dir: &Path) -> Result<Output, Error> {
-    let package = cargo::read(dir)?;
-    let template_dir = paths::template_dir(&paths::default_target_dir(dir), &package.name);
-    generate_for(dir, package, &template_dir)
-}
-
-/// The manifest, and the template that will be written to `template_dir`
-/// (its paths are relative to it).
-fn generate_for(dir: &Path, package: cargo::Package, template_dir: &Path) -> Result<Output, Error> {
-    let (settings, mut problems) = settings::read(package.metadata.as_ref());
-    let lock = lock::read(dir).unwrap_or_else(|lock_problems| {
-        problems.extend(lock_problems);
-        None
-    });
-    let mut manifest = Manifest {
-        package: package.name.clone(),
-        ..Manifest::default()
-    };
-    for bin in &package.bins {
-        let source = std::fs::read_to_string(dir.join(&bin.path))
-            .map_err(|e| Problem::in_file(&bin.path, format!("cannot read it: {e}")))?;
-        match scan_binary(&bin.name, &bin.path, &source) {
-            Ok(scan) => {
-                manifest.functions.extend(scan.functions);
-                manifest
-                    .mistakes
-                    .extend(scan.mistakes.iter().map(ToString::to_string));
-            }
-            Err(_) => manifest.mistakes.push(bin.path.clone()),
-        }
-    }
-    check_package(&mut manifest.functions);
-    existing::missing_attach_binary(&mut manifest, &package.bins);
-    problems.extend(workspace::code_path_clashes(dir, &manifest.functions));
-    // Problems in declarations are the compiler's to report, at their tokens:
-    // the manifest carries them, and no template is written meanwhile. With
-    // settings problems, the template is still generated, for its problems.
-    let mut template = None;
-    if !blocked(&manifest) {
-        match generate_template(dir, &mut manifest, &settings, lock.as_ref(), template_dir) {
-            Ok(generated) => template = generated,
-            Err(error) => problems.extend(error.problems),
-        }
-    }
-    if !problems.is_empty() {
-        for file in [problem::CARGO_TOML, lock::LOCK_FILE] {
-            if let Ok(text) = std::fs::read_to_string(dir.join(file)) {
-                problem::locate_toml(&mut problems, file, &text);
-            }
-        }
-        return Err(problems.into());
-    }
-    let (template, lock) = match template {
-        Some((template, lock)) => (Some(template), lock),
-        None => (None, None),
-    };
-    Ok(Output {
-        manifest,
-        template,
-        lock,
-    })
-}
-
-/// Whether the declarations have problems the compiler reports.
-fn blocked(manifest: &Manifest) -> bool {
-    !manifest.mistakes.is_empty() || manifest.functions.iter().any(|f| !f.diagnostics.is_empty())
-}
-
-/// The template and the lock's text after it, or `None` when a declaration
-/// refers to what the template lacks (added to the manifest for the
-/// compiler to report at its token).
-fn generate_template(
-    dir: &Path,
-    manifest: &mut Manifest,
-    settings: &settings::Settings,
-    lock: Option<&lock::Lock>,
-    template_dir: &Path,
-) -> Result<Option<(Template, Option<String>)>, Error> {
-    let package_path = paths::relative(template_dir, dir);
-    let mut generated = template::generate(manifest, settings, lock, &package_path)?;
-    let overrides_text = match &settings.overrides {
-        Some(file) => Some(std::fs::read_to_string(dir.join(file)).map_err(|e| {
-            Problem::new(
-                problem::CARGO_TOML,
-                settings::metadata_path(&["overrides"]),
-                format!("cannot read the overrides file {file}: {e}"),
-            )
-        })?),
-        None => None,
-    };
-    let positions = overrides_text.as_deref().map(problem::YamlPositions::new);
-    if let (Some(file), Some(text)) = (&settings.overrides, &overrides_text) {
-        let overrides = yaml::from_yaml(text).map_err(|e| Problem::in_file(file, e))?;
-        overrides::merge(
-            &mut generated.template,
-            overrides,
-            &generated.protected,
-            file,
-        )
-        .map_err(|mut problems| {
-            problem::locate_yaml(&mut problems, file, text);
-            problems
-        })?;
-    }
-    alias::publish_on_change(&mut generated.template, &generated.aliased);
-    if undefined_keys(manifest, &generated.template, settings.overrides.as_deref()) {
-        return Ok(None);
-    }
-    let overrides = settings
-        .overrides
-        .as_deref()
-        .zip(positions.as_ref())
-        .map(|(file, positions)| graph::Overrides { file, positions });
-    let mut problems = graph::check(&generated.template, overrides.as_ref());
-    problems.extend(timeouts_after_overrides(&generated, overrides.as_ref()));
-    problems.extend(template::quota_problems(&generated.template));
-    let recorded = lock::record(&generated.template, &generated.created, lock, settings);
-    if let Some(lock) = lock {
-        let context = lock::Context {
-            settings,
-            overrides: overrides.as_ref(),
-        };
-        problems.extend(lock::check(lock, &recorded, &context));
-    }
-    if !problems.is_empty() {
-        return Err(problems.into());
-    }
-    let json = serde_json::to_string_pretty(&Node::Map(generated.template.clone()))
-        .expect("a template serializes");
-    let template = Template {
-        yaml: yaml::to_yaml(&generated.template),
-        json: json + "\n",
-    };
-    // Either file may be the one deployed.
-    let largest = template.yaml.len().max(template.json.len());
-    if largest > limits::TEMPLATE_BYTES {
-        return Err(Problem::in_template(
-            Vec::new(),
-            format!(
-                "the template is {largest} bytes, and CloudFormation takes at most {} in one stack: spread the pools and functions over several packages",
-                limits::TEMPLATE_BYTES
-            ),
-        )
-        .into());
-    }
-    // A package that creates no pool gets no lock, until it creates one.
-    let lock_text = (lock.is_some() || !recorded.pools.is_empty()).then(|| lock::render(&recorded));
-    Ok(Some((template, lock_text)))
-}
-
-/// A `kms_key_id = get_att("Key", "Arn")` must name a KMS key the merged
-/// template defines: else the declaration gets a diagnostic, which the macro
-/// reports at its `kms_key_id`, and the result is `true`.
-fn undefined_keys(manifest: &mut Manifest, template: &node::Map, overrides: Option<&str>) -> bool {
-    const KMS_KEY: &str = "AWS::KMS::Key";
-    let type_of = |id: &str| match template.get("Resources") {
-        Some(Node::Map(resources)) => match resources.get(id) {
-            Some(Node::Map(resource)) => Some(match resource.get("Type") {
-                Some(Node::String(kind)) => kind.clone(),
-                _ => String::new(),
-            }),
-            _ => None,
-        },
-        _ => None,
-    };
-    let place = match overrides {
-        Some(file) => format!("under `Resources` in {file}, the overrides file"),
-        None => "in an overrides file (`overrides = \"resources.yaml\"` under [package.metadata.cognito-trigger] in Cargo.toml)".to_owned(),
-    };
-    let mut found = false;
-    for function in &mut manifest.functions {
-        for (index, declared) in function.declarations.iter().enumerate() {
-            let Some(KmsKey::GetAtt { resource }) = &declared.kms_key else {
-                continue;
-            };
-            let problem = match type_of(resource) {
-                Some(kind) if kind == KMS_KEY => continue,
-                Some(kind) => format!(
-                    "`{resource}` is {}, not an {KMS_KEY}: name the key's resource, or give the key's ARN (`kms_key_id = \"arn:aws:kms:<region>:<account>:key/<key-id>\"`)",
-                    if kind.is_empty() {
-                        "a resource without a Type".to_owned()
-                    } else {
-                        format!("a {kind}")
-                    }
-                ),
-                None => format!(
-                    "the template defines no resource `{resource}`: declare the key as `{resource}: {{ Type: {KMS_KEY}, ... }}` {place}, or give the key's ARN (`kms_key_id = \"arn:aws:kms:<region>:<account>:key/<key-id>\"`)"
-                ),
-            };
-            function.diagnostics.push(Diagnostic {
-                declaration: index,
-                at: Part::KmsKeyId,
-                message: problem,
-            });
-            found = true;
-        }
-    }
-    found
-}
-
-/// An override may change a function's `Timeout`, but not beyond what
-/// Cognito waits for a synchronous trigger.
-fn timeouts_after_overrides(
-    generated: &template::Generated,
-    overrides: Option<&graph::Overrides>,
-) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    let Some(Node::Map(resources)) = generated.template.get("Resources") else {
-        return problems;
-    };
-    for id in &generated.synchronous {
-        let timeout = match resources.get(id) {
-            Some(Node::Map(function)) => match function.get("Properties") {
-                Some(Node::Map(properties)) => properties.get("Timeout"),
-                _ => None,
-            },
-            _ => None,
-        };
-        if let Some(Node::Number(seconds)) = timeout
-            && seconds
-                .parse::<f64>()
-                .is_ok_and(|s| s > f64::from(template::COGNITO_TIMEOUT_SECONDS))
-        {
-            problems.push(graph::Overrides::problem(
-                overrides,
-                ["Resources", id, "Properties", "Timeout"].map(String::from).to_vec(),
-                format!(
-                    "{seconds} s, but Cognito waits at most {} s for a synchronous trigger: lower it",
-                    template::COGNITO_TIMEOUT_SECONDS
-                ),
-            ));
-        }
-    }
-    problems
-}
-
-/// The functions whose cargo-lambda binary (`<target>/lambda/<bin>/bootstrap`,
-/// if built) is for another architecture than the template says: Lambda
-/// would fail every invocation with an exec format error.
-fn architecture_mismatches(target: &Path, template: &Template) -> Vec<String> {
-    let Ok(serde_json::Value::Object(root)) = serde_json::from_str(&template.json) else {
-        return Vec::new();
-    };
-    let Some(serde_json::Value::Object(resources)) = root.get("Resources") else {
-        return Vec::new();
-    };
-    let mut warnings = Vec::new();
-    for resource in resources.values() {
-        let properties = &resource["Properties"];
-        let (Some(code), Some(wanted)) = (
-            properties["Code"].as_str(),
-            properties["Architectures"][0].as_str(),
-        ) else {
-            continue;
-        };
-        let Some(bin) = code
-            .strip_prefix("../../lambda/")
-            .map(|b| b.trim_end_matches('/'))
-        else {
-            continue;
-        };
-        let bootstrap = target.join("lambda").join(bin).join("bootstrap");
-        if let Some(found) = elf_architecture(&bootstrap)
-            && found != wanted
-        {
-            warnings.push(format!(
-                "{} is an {found} binary, but the template deploys `{bin}` on {wanted}: rebuild it with `cargo lambda build --release --{}`",
-                bootstrap.display(),
-                if wanted == "arm64" { "arm64" } else { "x86-64" }
-            ));
-        }
-    }
-    warnings
-}
-
-/// `arm64` or `x86_64`, from an ELF file's header (its `e_machine`).
-fn elf_architecture(path: &Path) -> Option<&'static str> {
-    use std::io::Read;
-    let mut header = [0u8; 20];
-    std::fs::File::open(path)
-        .ok()?
-        .read_exact(&mut header)
-        .ok()?;
-    if &header[..4] != b"\x7fELF" {
-        return None;
-    }
-    match u16::from_le_bytes([header[18], header[19]]) {
-        0xB7 => Some("arm64"),
-        0x3E => Some("x86_64"),
-        _ => None,
-    }
 }
 
 /// Removes the templates from `dirs`.
@@ -623,41 +328,4 @@ fn write_if_changed(path: &Path, content: &str) -> std::io::Result<()> {
     let partial = path.with_extension("partial");
     std::fs::write(&partial, content)?;
     std::fs::rename(&partial, path)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_binary_of_the_other_architecture_is_named() {
-        // This test's own executable stands in for a cargo-lambda build.
-        let host = match std::env::consts::ARCH {
-            "x86_64" => "x86_64",
-            "aarch64" => "arm64",
-            _ => return,
-        };
-        let other = if host == "arm64" { "x86_64" } else { "arm64" };
-        let target = std::env::temp_dir().join(format!("cognito-arch-{}", std::process::id()));
-        let dir = target.join("lambda/sign_up");
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::copy(std::env::current_exe().unwrap(), dir.join("bootstrap")).unwrap();
-        let template = |architecture: &str| Template {
-            yaml: String::new(),
-            json: format!(
-                r#"{{"Resources": {{"F": {{"Properties": {{"Code": "../../lambda/sign_up/", "Architectures": ["{architecture}"]}}}}}}}}"#
-            ),
-        };
-        assert_eq!(elf_architecture(&dir.join("bootstrap")), Some(host));
-        assert!(architecture_mismatches(&target, &template(host)).is_empty());
-        let warnings = architecture_mismatches(&target, &template(other));
-        std::fs::remove_dir_all(&target).unwrap();
-        assert_eq!(warnings.len(), 1, "{warnings:?}");
-        assert!(
-            warnings[0].contains(&format!(
-                "is an {host} binary, but the template deploys `sign_up` on {other}"
-            )),
-            "{warnings:?}"
-        );
-    }
 }

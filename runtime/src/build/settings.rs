@@ -6,7 +6,7 @@ use super::cargo::METADATA_KEY;
 use super::node::{Map, Node};
 use super::problem::{CARGO_TOML, Problem};
 use cognito_trigger_core::suggest::{Quoted, hint};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Default)]
 pub struct Settings {
@@ -20,7 +20,7 @@ pub struct Settings {
 
 #[derive(Clone, Debug, Default)]
 pub struct FunctionSettings {
-    pub architecture: Option<String>,
+    pub architecture: Option<Architecture>,
     pub memory_size: Option<u32>,
     pub timeout: Option<u32>,
     pub log_retention_days: Option<u32>,
@@ -30,13 +30,15 @@ pub struct FunctionSettings {
     pub policy_statements: Vec<Node>,
     pub managed_policy_arns: Vec<String>,
     /// `LoggingConfig`: `LogFormat`, `ApplicationLogLevel`, `SystemLogLevel`.
-    pub log_format: Option<String>,
-    pub application_log_level: Option<String>,
-    pub system_log_level: Option<String>,
+    pub log_format: Option<LogFormat>,
+    pub application_log_level: Option<ApplicationLogLevel>,
+    pub system_log_level: Option<SystemLogLevel>,
     /// The alias Cognito invokes, on a published version.
     pub alias: Option<String>,
     /// Provisioned concurrency on the alias.
     pub provisioned_concurrency: Option<u32>,
+    /// The keys the table gave (the package's, or the binary's own).
+    pub given: BTreeSet<&'static str>,
 }
 
 impl FunctionSettings {
@@ -55,27 +57,41 @@ impl FunctionSettings {
                 managed_policy_arns.push(arn.clone());
             }
         }
-        let either = |own: &Option<String>, default: &Option<String>| {
-            own.clone().or_else(|| default.clone())
-        };
         FunctionSettings {
-            architecture: either(&self.architecture, &defaults.architecture),
+            architecture: self.architecture.or(defaults.architecture),
             memory_size: self.memory_size.or(defaults.memory_size),
             timeout: self.timeout.or(defaults.timeout),
             log_retention_days: self.log_retention_days.or(defaults.log_retention_days),
             environment,
             policy_statements,
             managed_policy_arns,
-            log_format: either(&self.log_format, &defaults.log_format),
-            application_log_level: either(
-                &self.application_log_level,
-                &defaults.application_log_level,
-            ),
-            system_log_level: either(&self.system_log_level, &defaults.system_log_level),
-            alias: either(&self.alias, &defaults.alias),
+            log_format: self.log_format.or(defaults.log_format),
+            application_log_level: self
+                .application_log_level
+                .or(defaults.application_log_level),
+            system_log_level: self.system_log_level.or(defaults.system_log_level),
+            alias: self.alias.clone().or_else(|| defaults.alias.clone()),
             provisioned_concurrency: self
                 .provisioned_concurrency
                 .or(defaults.provisioned_concurrency),
+            given: BTreeSet::new(),
+        }
+    }
+}
+
+impl Settings {
+    /// Where binary `bin`'s function setting `key` in force is written: its
+    /// own table, if it gives the key, else the package's (which a default
+    /// also names, as the place to set it).
+    pub fn function_key(&self, bin: &str, key: &str) -> Vec<String> {
+        if self
+            .functions
+            .get(bin)
+            .is_some_and(|own| own.given.contains(key))
+        {
+            metadata_path(&["functions", bin, key])
+        } else {
+            metadata_path(&[key])
         }
     }
 }
@@ -90,16 +106,18 @@ pub struct PoolSettings {
     /// The pool leaves the template (and the stack; retained unless `retain = false`).
     pub retired: Option<bool>,
     pub allow_public_sign_ups: Option<bool>,
-    pub auto_verified_attributes: Option<Vec<String>>,
-    pub username_attributes: Option<Vec<String>>,
+    pub auto_verified_attributes: Option<Vec<UserAttribute>>,
+    pub username_attributes: Option<Vec<UserAttribute>>,
     pub verification_message: Option<VerificationMessage>,
     /// By client name.
     pub clients: BTreeMap<String, ClientSettings>,
+    /// The keys its table gave.
+    pub given: BTreeSet<&'static str>,
 }
 
 #[derive(Debug, Default)]
 pub struct VerificationMessage {
-    pub default_email_option: Option<String>,
+    pub default_email_option: Option<EmailOption>,
     pub email_subject: Option<String>,
     pub email_message: Option<String>,
     pub email_subject_by_link: Option<String>,
@@ -109,12 +127,14 @@ pub struct VerificationMessage {
 
 #[derive(Debug, Default)]
 pub struct ClientSettings {
-    pub explicit_auth_flows: Option<Vec<String>>,
+    pub explicit_auth_flows: Option<Vec<AuthFlow>>,
     pub generate_secret: Option<bool>,
     /// The name the client had before, whose logical ID it keeps.
     pub renamed_from: Option<String>,
     /// The client leaves the template.
     pub retired: Option<bool>,
+    /// The keys its table gave.
+    pub given: BTreeSet<&'static str>,
 }
 
 impl PoolSettings {
@@ -133,35 +153,80 @@ pub const LOG_RETENTION_DAYS: [u32; 22] = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
     3288, 3653,
 ];
-const ARCHITECTURES: [&str; 2] = ["arm64", "x86_64"];
-const USER_ATTRIBUTES: [&str; 2] = ["email", "phone_number"];
-const EMAIL_OPTIONS: [&str; 2] = ["CONFIRM_WITH_CODE", "CONFIRM_WITH_LINK"];
-const AUTH_FLOWS: [&str; 6] = [
-    "ALLOW_ADMIN_USER_PASSWORD_AUTH",
-    "ALLOW_CUSTOM_AUTH",
-    "ALLOW_USER_PASSWORD_AUTH",
-    "ALLOW_USER_SRP_AUTH",
-    "ALLOW_REFRESH_TOKEN_AUTH",
-    "ALLOW_USER_AUTH",
-];
-const FUNCTION_KEYS: [&str; 12] = [
-    "architecture",
-    "memory_size",
-    "timeout",
-    "log_retention_days",
-    "environment",
-    "policy_statements",
-    "managed_policy_arns",
-    "log_format",
-    "application_log_level",
-    "system_log_level",
-    "alias",
-    "provisioned_concurrency",
-];
-/// Lambda's `LoggingConfig` values.
-const LOG_FORMATS: [&str; 2] = ["Text", "JSON"];
-const APPLICATION_LOG_LEVELS: [&str; 6] = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
-const SYSTEM_LOG_LEVELS: [&str; 3] = ["DEBUG", "INFO", "WARN"];
+/// A setting whose value is one of a fixed set of names.
+pub trait Named: Copy + PartialEq + Sized + 'static {
+    const ALL: &'static [Self];
+    /// The name as Cargo.toml and the template write it.
+    fn name(self) -> &'static str;
+
+    fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|value| value.name() == name)
+    }
+}
+
+/// An enum of named values, shaped like core's `LambdaVersion`: each name
+/// is written once, here.
+macro_rules! named {
+    ($(#[$doc:meta])* $type:ident { $($variant:ident = $name:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum $type {
+            $($variant),+
+        }
+
+        impl Named for $type {
+            const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            fn name(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $name),+
+                }
+            }
+        }
+    };
+}
+
+named! {
+    /// A function's `Architectures`.
+    Architecture { Arm64 = "arm64", X86_64 = "x86_64" }
+}
+named! {
+    /// Lambda's `LoggingConfig.LogFormat`.
+    LogFormat { Text = "Text", Json = "JSON" }
+}
+named! {
+    /// Lambda's `LoggingConfig.ApplicationLogLevel`.
+    ApplicationLogLevel { Trace = "TRACE", Debug = "DEBUG", Info = "INFO", Warn = "WARN", Error = "ERROR", Fatal = "FATAL" }
+}
+named! {
+    /// Lambda's `LoggingConfig.SystemLogLevel`.
+    SystemLogLevel { Debug = "DEBUG", Info = "INFO", Warn = "WARN" }
+}
+named! {
+    /// The user attributes a pool can verify or sign users in with.
+    UserAttribute { Email = "email", PhoneNumber = "phone_number" }
+}
+named! {
+    /// `VerificationMessageTemplate.DefaultEmailOption`.
+    EmailOption { ConfirmWithCode = "CONFIRM_WITH_CODE", ConfirmWithLink = "CONFIRM_WITH_LINK" }
+}
+named! {
+    /// An app client's `ExplicitAuthFlows`.
+    AuthFlow {
+        AdminUserPassword = "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+        Custom = "ALLOW_CUSTOM_AUTH",
+        UserPassword = "ALLOW_USER_PASSWORD_AUTH",
+        UserSrp = "ALLOW_USER_SRP_AUTH",
+        RefreshToken = "ALLOW_REFRESH_TOKEN_AUTH",
+        User = "ALLOW_USER_AUTH",
+    }
+}
+
+/// Names of `values`, as the template lists them.
+pub fn names<T: Named>(values: &[T]) -> Vec<&'static str> {
+    values.iter().map(|v| v.name()).collect()
+}
+
 /// The environment variables Lambda sets itself and refuses in a function's
 /// configuration (Lambda developer guide, "Defined runtime environment
 /// variables").
@@ -201,12 +266,7 @@ const STATEMENT_KEYS: [&str; 7] = [
 pub fn read(metadata: Option<&toml::Table>) -> (Settings, Vec<Problem>) {
     let mut errors = Vec::new();
     let settings = match metadata {
-        Some(table) => Reader {
-            path: metadata_path(&[]),
-            table,
-            errors: &mut errors,
-        }
-        .settings(),
+        Some(table) => read_table(metadata_path(&[]), table, &mut errors, |r| r.settings()).0,
         None => Settings::default(),
     };
     (settings, errors)
@@ -226,25 +286,78 @@ struct Reader<'a> {
     path: Vec<String>,
     table: &'a toml::Table,
     errors: &'a mut Vec<Problem>,
+    /// Every key this table's reading asked for: each key is named once,
+    /// where it is read, and any other key in the table is a mistake.
+    asked: Vec<&'static str>,
 }
 
-impl Reader<'_> {
+/// Reads `table` (at `path`) with `read`, then reports its unknown keys,
+/// before the problems of its values as the table has them first; returns
+/// what was read and the keys that were given.
+fn read_table<'a, T>(
+    path: Vec<String>,
+    table: &'a toml::Table,
+    errors: &'a mut Vec<Problem>,
+    read: impl FnOnce(&mut Reader<'_>) -> T,
+) -> (T, BTreeSet<&'static str>) {
+    let start = errors.len();
+    let mut reader = Reader {
+        path,
+        table,
+        errors,
+        asked: Vec::new(),
+    };
+    let value = read(&mut reader);
+    let Reader {
+        path,
+        table,
+        errors,
+        asked,
+    } = reader;
+    let mut unknown = Vec::new();
+    for key in table.keys().filter(|k| !asked.contains(&k.as_str())) {
+        let hint = hint(key, &asked, Quoted::Key, "expected one of");
+        let mut at = path.clone();
+        at.push(key.clone());
+        unknown.push(Problem::on_key(
+            CARGO_TOML,
+            at,
+            format!("unknown key: {hint}"),
+        ));
+    }
+    errors.splice(start..start, unknown);
+    let given = asked
+        .into_iter()
+        .filter(|key| table.contains_key(*key))
+        .collect();
+    (value, given)
+}
+
+impl<'a> Reader<'a> {
     fn settings(&mut self) -> Settings {
-        let mut known = vec!["overrides", "functions", "pools"];
-        known.extend(FUNCTION_KEYS);
-        self.known_keys(&known);
         let mut functions = BTreeMap::new();
-        self.each_table("functions", |bin, reader| {
-            reader.known_keys(&FUNCTION_KEYS);
-            functions.insert(bin.to_owned(), reader.function());
+        self.each_table("functions", |bin, path, table, errors| {
+            let (mut function, given) = read_table(path, table, errors, |r| r.function());
+            function.given = given;
+            functions.insert(bin.to_owned(), function);
         });
         let mut pools = BTreeMap::new();
-        self.each_table("pools", |pool, reader| {
-            pools.insert(pool.to_owned(), reader.pool());
+        self.each_table("pools", |pool, path, table, errors| {
+            let (mut settings, given) = read_table(path, table, errors, |r| r.pool());
+            settings.given = given;
+            pools.insert(pool.to_owned(), settings);
         });
+        let overrides = self.string("overrides");
+        let mut defaults = self.function();
+        defaults.given = self
+            .asked
+            .iter()
+            .copied()
+            .filter(|key| self.table.contains_key(*key))
+            .collect();
         Settings {
-            overrides: self.string("overrides"),
-            defaults: self.function(),
+            overrides,
+            defaults,
             functions,
             pools,
         }
@@ -252,7 +365,7 @@ impl Reader<'_> {
 
     fn function(&mut self) -> FunctionSettings {
         FunctionSettings {
-            architecture: self.one_of("architecture", &ARCHITECTURES),
+            architecture: self.one_of("architecture"),
             memory_size: self.number("memory_size", 128..=10240),
             timeout: self.number("timeout", 1..=900),
             log_retention_days: self.number("log_retention_days", 1..=3653).filter(|days| {
@@ -269,13 +382,14 @@ impl Reader<'_> {
             environment: self.environment(),
             policy_statements: self.policy_statements(),
             managed_policy_arns: self.managed_policy_arns(),
-            log_format: self.one_of("log_format", &LOG_FORMATS),
-            application_log_level: self.one_of("application_log_level", &APPLICATION_LOG_LEVELS),
-            system_log_level: self.one_of("system_log_level", &SYSTEM_LOG_LEVELS),
+            log_format: self.one_of("log_format"),
+            application_log_level: self.one_of("application_log_level"),
+            system_log_level: self.one_of("system_log_level"),
             alias: self.alias(),
             // Lambda's quota on an account's concurrency is 1,000 by default;
             // more is a quota increase, so only the type's range is checked.
             provisioned_concurrency: self.number("provisioned_concurrency", 1..=u32::MAX),
+            given: BTreeSet::new(),
         }
     }
 
@@ -301,7 +415,7 @@ impl Reader<'_> {
 
     fn environment(&mut self) -> BTreeMap<String, String> {
         let mut variables = BTreeMap::new();
-        let Some(value) = self.table.get("environment") else {
+        let Some(value) = self.get("environment") else {
             return variables;
         };
         let Some(table) = value.as_table() else {
@@ -337,7 +451,7 @@ impl Reader<'_> {
     }
 
     fn policy_statements(&mut self) -> Vec<Node> {
-        let Some(value) = self.table.get("policy_statements") else {
+        let Some(value) = self.get("policy_statements") else {
             return Vec::new();
         };
         let Some(items) = value.as_array() else {
@@ -399,7 +513,7 @@ impl Reader<'_> {
     }
 
     fn managed_policy_arns(&mut self) -> Vec<String> {
-        let Some(value) = self.table.get("managed_policy_arns") else {
+        let Some(value) = self.get("managed_policy_arns") else {
             return Vec::new();
         };
         let arns: Option<Vec<&str>> = value
@@ -421,68 +535,43 @@ impl Reader<'_> {
     }
 
     fn pool(&mut self) -> PoolSettings {
-        self.known_keys(&[
-            "retain",
-            "renamed_from",
-            "retired",
-            "allow_public_sign_ups",
-            "auto_verified_attributes",
-            "username_attributes",
-            "verification_message",
-            "clients",
-        ]);
         let mut clients = BTreeMap::new();
-        self.each_table("clients", |name, reader| {
-            reader.known_keys(&[
-                "explicit_auth_flows",
-                "generate_secret",
-                "renamed_from",
-                "retired",
-            ]);
-            clients.insert(
-                name.to_owned(),
-                ClientSettings {
-                    explicit_auth_flows: reader.list_of("explicit_auth_flows", &AUTH_FLOWS),
-                    generate_secret: reader.boolean("generate_secret"),
-                    renamed_from: reader.string("renamed_from"),
-                    retired: reader.boolean("retired"),
-                },
-            );
+        self.each_table("clients", |name, path, table, errors| {
+            let (mut client, given) = read_table(path, table, errors, |reader| ClientSettings {
+                explicit_auth_flows: reader.list_of("explicit_auth_flows"),
+                generate_secret: reader.boolean("generate_secret"),
+                renamed_from: reader.string("renamed_from"),
+                retired: reader.boolean("retired"),
+                given: BTreeSet::new(),
+            });
+            client.given = given;
+            clients.insert(name.to_owned(), client);
         });
-        let mut verification_message = None;
-        self.each_table_at("verification_message", |reader| {
-            verification_message = Some(reader.verification_message());
-        });
+        let verification_message =
+            self.table_at("verification_message", |r| r.verification_message());
         PoolSettings {
             retain: self.boolean("retain"),
             renamed_from: self.string("renamed_from"),
             retired: self.boolean("retired"),
             allow_public_sign_ups: self.boolean("allow_public_sign_ups"),
-            auto_verified_attributes: self.list_of("auto_verified_attributes", &USER_ATTRIBUTES),
-            username_attributes: self.list_of("username_attributes", &USER_ATTRIBUTES),
+            auto_verified_attributes: self.list_of("auto_verified_attributes"),
+            username_attributes: self.list_of("username_attributes"),
             verification_message,
             clients,
+            given: BTreeSet::new(),
         }
     }
 
     fn verification_message(&mut self) -> VerificationMessage {
-        self.known_keys(&[
-            "default_email_option",
-            "email_subject",
-            "email_message",
-            "email_subject_by_link",
-            "email_message_by_link",
-            "sms_message",
-        ]);
         let message = VerificationMessage {
-            default_email_option: self.one_of("default_email_option", &EMAIL_OPTIONS),
+            default_email_option: self.one_of("default_email_option"),
             email_subject: self.text("email_subject", 1..=140, None),
             email_message: self.text("email_message", 6..=20000, Some("{####}")),
             email_subject_by_link: self.text("email_subject_by_link", 1..=140, None),
             email_message_by_link: self.text("email_message_by_link", 6..=20000, Some("{##")),
             sms_message: self.text("sms_message", 6..=140, Some("{####}")),
         };
-        if message.default_email_option.as_deref() == Some("CONFIRM_WITH_LINK")
+        if message.default_email_option == Some(EmailOption::ConfirmWithLink)
             && message.email_message_by_link.is_none()
         {
             self.error(
@@ -504,66 +593,66 @@ impl Reader<'_> {
         self.errors.push(Problem::new(CARGO_TOML, path, message));
     }
 
-    fn known_keys(&mut self, known: &[&str]) {
-        let unknown: Vec<String> = self
-            .table
-            .keys()
-            .filter(|k| !known.contains(&k.as_str()))
-            .cloned()
-            .collect();
-        for key in unknown {
-            let hint = hint(&key, known, Quoted::Key, "expected one of");
-            let path = self.at(&[&key]);
-            self.errors.push(Problem::on_key(
-                CARGO_TOML,
-                path,
-                format!("unknown key: {hint}"),
-            ));
+    /// The value at `key`, which this table now knows.
+    fn get(&mut self, key: &'static str) -> Option<&'a toml::Value> {
+        if !self.asked.contains(&key) {
+            self.asked.push(key);
         }
+        self.table.get(key)
     }
 
-    /// Calls `read` with a reader for each table under `key`.
-    fn each_table(&mut self, key: &str, mut read: impl FnMut(&str, &mut Reader)) {
-        let Some(value) = self.table.get(key) else {
+    /// Calls `read` with the path, the table and the error list of each
+    /// table under `key`.
+    fn each_table(
+        &mut self,
+        key: &'static str,
+        mut read: impl FnMut(&str, Vec<String>, &toml::Table, &mut Vec<Problem>),
+    ) {
+        let Some(value) = self.get(key) else {
             return;
         };
         let Some(tables) = value.as_table() else {
             self.error(key, "expected a table");
             return;
         };
+        let table = self.table;
+        let Some(toml::Value::Table(tables)) = table.get(key) else {
+            unreachable!("just checked: {tables:?}")
+        };
         for (name, value) in tables {
+            let path = self.at(&[key, name]);
             match value.as_table() {
-                Some(table) => read(
-                    name,
-                    &mut Reader {
-                        path: self.at(&[key, name]),
-                        table,
-                        errors: self.errors,
-                    },
-                ),
-                None => {
-                    let path = self.at(&[key, name]);
-                    self.errors
-                        .push(Problem::new(CARGO_TOML, path, "expected a table"));
-                }
+                Some(table) => read(name, path, table, self.errors),
+                None => self
+                    .errors
+                    .push(Problem::new(CARGO_TOML, path, "expected a table")),
             }
         }
     }
 
-    fn each_table_at(&mut self, key: &str, read: impl FnOnce(&mut Reader)) {
-        match self.table.get(key) {
-            None => {}
-            Some(toml::Value::Table(table)) => read(&mut Reader {
-                path: self.at(&[key]),
-                table,
-                errors: self.errors,
-            }),
-            Some(_) => self.error(key, "expected a table"),
+    /// The table at `key`, read by `read`.
+    fn table_at<T>(
+        &mut self,
+        key: &'static str,
+        read: impl FnOnce(&mut Reader<'_>) -> T,
+    ) -> Option<T> {
+        let table = self.table;
+        match self.get(key)? {
+            toml::Value::Table(_) => {
+                let Some(toml::Value::Table(inner)) = table.get(key) else {
+                    unreachable!("just matched")
+                };
+                Some(read_table(self.at(&[key]), inner, self.errors, read).0)
+            }
+            _ => {
+                self.error(key, "expected a table");
+                None
+            }
         }
     }
 
-    fn string(&mut self, key: &str) -> Option<String> {
-        match self.table.get(key)? {
+    fn string(&mut self, key: &'static str) -> Option<String> {
+        match self.get(key)? {
             toml::Value::String(s) => Some(s.clone()),
             _ => {
                 self.error(key, "expected a string");
@@ -572,8 +661,8 @@ impl Reader<'_> {
         }
     }
 
-    fn boolean(&mut self, key: &str) -> Option<bool> {
-        match self.table.get(key)? {
+    fn boolean(&mut self, key: &'static str) -> Option<bool> {
+        match self.get(key)? {
             toml::Value::Boolean(b) => Some(*b),
             _ => {
                 self.error(key, "expected `true` or `false`");
@@ -582,8 +671,8 @@ impl Reader<'_> {
         }
     }
 
-    fn number(&mut self, key: &str, range: std::ops::RangeInclusive<u32>) -> Option<u32> {
-        let value = self.table.get(key)?;
+    fn number(&mut self, key: &'static str, range: std::ops::RangeInclusive<u32>) -> Option<u32> {
+        let value = self.get(key)?;
         match value.as_integer().and_then(|n| u32::try_from(n).ok()) {
             Some(n) if range.contains(&n) => Some(n),
             _ => {
@@ -600,45 +689,49 @@ impl Reader<'_> {
         }
     }
 
-    fn one_of(&mut self, key: &str, allowed: &[&str]) -> Option<String> {
+    fn one_of<T: Named>(&mut self, key: &'static str) -> Option<T> {
         let value = self.string(key)?;
-        self.check_allowed(key, &value, allowed).then_some(value)
+        self.named(key, &value)
     }
 
-    fn list_of(&mut self, key: &str, allowed: &[&str]) -> Option<Vec<String>> {
-        let value = self.table.get(key)?;
+    fn list_of<T: Named>(&mut self, key: &'static str) -> Option<Vec<T>> {
+        let value = self.get(key)?;
         let Some(items) = value.as_array() else {
             self.error(key, "expected a list of strings");
             return None;
         };
+        let items = items.clone();
         let mut list = Vec::new();
-        for item in items {
+        for item in &items {
             match item.as_str() {
-                Some(s) if self.check_allowed(key, s, allowed) => {
-                    if !list.iter().any(|l| l == s) {
-                        list.push(s.to_owned());
+                Some(name) => {
+                    if let Some(value) = self.named::<T>(key, name)
+                        && !list.contains(&value)
+                    {
+                        list.push(value);
                     }
                 }
-                Some(_) => {}
                 None => self.error(key, "expected a list of strings"),
             }
         }
         Some(list)
     }
 
-    fn check_allowed(&mut self, key: &str, value: &str, allowed: &[&str]) -> bool {
-        if allowed.contains(&value) {
-            return true;
+    /// The value named `name`, or an error at `key` naming the closest.
+    fn named<T: Named>(&mut self, key: &'static str, name: &str) -> Option<T> {
+        let found = T::from_name(name);
+        if found.is_none() {
+            let names: Vec<&str> = T::ALL.iter().map(|v| v.name()).collect();
+            let hint = hint(name, &names, Quoted::Value, "expected one of");
+            self.error(key, format!("\"{name}\" is not allowed: {hint}"));
         }
-        let hint = hint(value, allowed, Quoted::Value, "expected one of");
-        self.error(key, format!("\"{value}\" is not allowed: {hint}"));
-        false
+        found
     }
 
     /// A message text of `length` characters that contains `placeholder`.
     fn text(
         &mut self,
-        key: &str,
+        key: &'static str,
         length: std::ops::RangeInclusive<usize>,
         placeholder: Option<&str>,
     ) -> Option<String> {
@@ -802,8 +895,11 @@ mod tests {
         assert_eq!(environment, [("REGION_NAME", "eu"), ("STAGE", "test")]);
         assert_eq!(function.policy_statements.len(), 2);
         assert_eq!(function.managed_policy_arns.len(), 2);
-        assert_eq!(function.log_format.as_deref(), Some("JSON"));
-        assert_eq!(function.application_log_level.as_deref(), Some("DEBUG"));
+        assert_eq!(function.log_format, Some(LogFormat::Json));
+        assert_eq!(
+            function.application_log_level,
+            Some(ApplicationLogLevel::Debug)
+        );
     }
 
     #[test]
