@@ -1121,3 +1121,98 @@ fn the_attach_function_follows_the_package_s_architecture_and_times_out() {
     assert!(attachment.contains("ServiceTimeout: 330\n"), "{attachment}");
     assert!(resource(&template, "CognitoTriggerAttachLambdaFunction").contains("Timeout: 300\n"));
 }
+
+#[test]
+fn pool_access_grants_exactly_its_actions_on_exactly_the_function_s_pools() {
+    let package = Package::new(
+        "pool-access",
+        &[
+            (
+                "src/bin/welcome.rs",
+                "use cognito_trigger::events::CognitoEvent;\nuse cognito_trigger::{Error, cognito_trigger};\n\n#[cognito_trigger(pool = \"Members\", trigger = PostConfirmation)]\n#[cognito_trigger(pool = \"eu-west-1_AbC123\", trigger = PostConfirmation, existing = true)]\n#[cognito_trigger(pool = \"legacy\", trigger = PostConfirmation, existing = true)]\nasync fn welcome(event: CognitoEvent) -> Result<CognitoEvent, Error> {\n    Ok(event)\n}\n",
+            ),
+            (
+                "src/bin/screen.rs",
+                &handler("pool = \"Members\", trigger = PreSignUp", "screen"),
+            ),
+            ("src/bin/cognito-trigger-attach.rs", "fn main() {}\n"),
+            (
+                "Cargo.toml+",
+                "\n[package.metadata.cognito-trigger]\npool_access = [\"ListUsers\"]\n\n[package.metadata.cognito-trigger.functions.welcome]\npool_access = [\"cognito-idp:AdminAddUserToGroup\", \"AdminAddUserToGroup\"]\n",
+            ),
+        ],
+    );
+    let (success, stderr) = package.cargo("check");
+    assert!(success, "{stderr}");
+    let json = std::fs::read_to_string(
+        target_dir()
+            .join("cognito")
+            .join(&package.name)
+            .join("template.json"),
+    )
+    .unwrap();
+    let template: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let resources = &template["Resources"];
+    let statements = |policy: &str| {
+        let resource = &resources[policy];
+        assert_eq!(resource["Type"], "AWS::IAM::Policy", "{policy}");
+        let role = policy.replace("PoolAccess", "Role");
+        assert_eq!(
+            resource["Properties"]["Roles"],
+            serde_json::json!([{ "Ref": role }])
+        );
+        resource["Properties"]["PolicyDocument"]["Statement"].clone()
+    };
+    let members = serde_json::json!({"Fn::GetAtt": ["CognitoUserPoolMembers", "Arn"]});
+    assert_eq!(
+        statements("WelcomePoolAccess"),
+        serde_json::json!([{
+            "Effect": "Allow",
+            "Action": ["cognito-idp:AdminAddUserToGroup"],
+            "Resource": [
+                members,
+                {"Fn::Sub": "arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/eu-west-1_AbC123"},
+                {"Fn::GetAtt": ["WelcomeAttachmentCognitoUserPoolLegacy", "UserPoolArn"]},
+            ],
+        }])
+    );
+    assert_eq!(
+        statements("ScreenPoolAccess"),
+        serde_json::json!([{"Effect": "Allow", "Action": ["cognito-idp:ListUsers"], "Resource": [members]}])
+    );
+    // Not inline on the role, which the pool's LambdaConfig waits for.
+    for role in ["WelcomeRole", "ScreenRole"] {
+        assert!(
+            !resources[role].to_string().contains("cognito-idp:"),
+            "{}",
+            resources[role]
+        );
+    }
+    // Cognito cannot invoke the function before its grant exists.
+    for waiting in [
+        "WelcomePermissionCognitoUserPoolMembers",
+        "WelcomeAttachmentCognitoUserPoolEuwest1AbC123",
+    ] {
+        let depends_on = resources[waiting]["DependsOn"].to_string();
+        assert!(
+            depends_on.contains("WelcomePoolAccess"),
+            "{waiting}: {depends_on}"
+        );
+    }
+
+    edit(
+        &package.dir,
+        "Cargo.toml",
+        "[\"ListUsers\"]",
+        "[\"AdminAddUserToGrop\", \"ListUserPools\", \"Admin*\"]",
+    );
+    let stderr = package.fails();
+    for wanted in [
+        "Cargo.toml:16:15: package.metadata.cognito-trigger.pool_access: `AdminAddUserToGrop` is not a Cognito user pool action: did you mean \"AdminAddUserToGroup\"?",
+        "Cargo.toml:16:15: package.metadata.cognito-trigger.pool_access: `ListUserPools` acts on no one user pool",
+        "Cargo.toml:16:15: package.metadata.cognito-trigger.pool_access: `Admin*` is a wildcard",
+    ] {
+        assert!(stderr.contains(wanted), "{wanted}\n{stderr}");
+    }
+    assert_eq!(package.template(), None);
+}

@@ -266,7 +266,8 @@ fn pool_key(pool: &str) -> &str {
     }
 }
 
-fn pool_arn(id: &str) -> Node {
+/// The ARN of the pool whose ID is `id`, in the stack's account and region.
+pub fn pool_arn(id: &str) -> Node {
     sub(&format!(
         "arn:${{AWS::Partition}}:cognito-idp:${{AWS::Region}}:${{AWS::AccountId}}:userpool/{id}"
     ))

@@ -30,6 +30,7 @@ pub const DEFAULTS: FunctionSettings = FunctionSettings {
     system_log_level: None,
     alias: None,
     provisioned_concurrency: None,
+    pool_access: None,
     given: BTreeSet::new(),
 };
 pub const DEFAULT_ARCHITECTURE: Architecture = Architecture::Arm64;

@@ -274,7 +274,7 @@ fn cycle_message(chain: &[(&str, &Edge)], resources: &Map) -> String {
         .iter()
         .any(|(id, _)| type_of(id) == "AWS::Cognito::UserPool");
     let advice = if involves_pool {
-        "A trigger function must not depend on the pool it triggers, since the pool needs the function's ARN first. The pool's ID comes with every event (`event.user_pool_id`), so do not pass it in the environment; to let the function call the pool, grant the permission in a separate AWS::IAM::Policy attached to the function's role (the policy may depend on the pool, the function does not), or build the ARN with Fn::Sub without referring to the pool"
+        "A trigger function must not depend on the pool it triggers, since the pool needs the function's ARN first. The pool's ID comes with every event (`event.user_pool_id`), so do not pass it in the environment; to let the function call its pool, list the actions in `pool_access = [\"AdminAddUserToGroup\"]` under [package.metadata.cognito-trigger] (or its functions.<binary>) in Cargo.toml instead of a grant that names the pool: the build grants them in a policy of their own, which may depend on the pool"
     } else {
         "remove one of these references"
     };

@@ -31,6 +31,8 @@ pub struct FunctionIds {
     /// Only functions with an alias have these.
     pub version: String,
     pub alias: String,
+    /// Only functions with `pool_access` have one.
+    pub pool_access: String,
 }
 
 impl FunctionIds {
@@ -43,6 +45,7 @@ impl FunctionIds {
             queue: format!("{base}DeadLetterQueue"),
             version: format!("{base}Version"),
             alias: format!("{base}Alias"),
+            pool_access: format!("{base}PoolAccess"),
         }
     }
 
@@ -55,10 +58,11 @@ impl FunctionIds {
             &self.queue,
             &self.version,
             &self.alias,
+            &self.pool_access,
         ]
         .into_iter()
         .max_by_key(|id| id.len())
-        .expect("six IDs")
+        .expect("seven IDs")
     }
 
     /// What Cognito and the permissions name: the alias (whose `Ref` is its

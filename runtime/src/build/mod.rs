@@ -43,6 +43,8 @@
 //!     { Effect = "Allow", Action = ["cognito-idp:AdminGetUser"], Resource = "arn:aws:cognito-idp:eu-west-1:111111111111:userpool/*" },
 //! ]
 //! managed_policy_arns = ["arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"]
+//! pool_access = ["AdminAddUserToGroup"] # Cognito actions on the function's own pools
+//!                                  # (a function's own list replaces the package's)
 //! log_format = "JSON"              # LoggingConfig.LogFormat: "Text" (Lambda's default) or "JSON"
 //! application_log_level = "INFO"   # TRACE..FATAL; needs log_format = "JSON"
 //! system_log_level = "WARN"        # DEBUG, INFO or WARN; needs log_format = "JSON"
@@ -98,6 +100,8 @@
 //! removed and the build says so: a template that no longer matches the
 //! sources is never left to deploy. The next good build writes them again.
 
+mod access;
+mod actions;
 mod alias;
 mod cargo;
 mod check;

@@ -2,6 +2,7 @@
 //! place. Every key is checked; a misspelt one is an error with a suggestion,
 //! never silently ignored. The keys are documented in the `build` module.
 
+use super::actions;
 use super::cargo::METADATA_KEY;
 use super::node::{Map, Node};
 use super::problem::{CARGO_TOML, Problem};
@@ -37,6 +38,8 @@ pub struct FunctionSettings {
     pub alias: Option<String>,
     /// Provisioned concurrency on the alias.
     pub provisioned_concurrency: Option<u32>,
+    /// The Cognito user pool actions the function may call on its pools.
+    pub pool_access: Option<Vec<&'static str>>,
     /// The keys the table gave (the package's, or the binary's own).
     pub given: BTreeSet<&'static str>,
 }
@@ -74,6 +77,12 @@ impl FunctionSettings {
             provisioned_concurrency: self
                 .provisioned_concurrency
                 .or(defaults.provisioned_concurrency),
+            // A binary's own list replaces the package's, so that it can say
+            // exactly what it needs (or nothing).
+            pool_access: self
+                .pool_access
+                .clone()
+                .or_else(|| defaults.pool_access.clone()),
             given: BTreeSet::new(),
         }
     }
@@ -389,6 +398,7 @@ impl<'a> Reader<'a> {
             // Lambda's quota on an account's concurrency is 1,000 by default;
             // more is a quota increase, so only the type's range is checked.
             provisioned_concurrency: self.number("provisioned_concurrency", 1..=u32::MAX),
+            pool_access: self.pool_access(),
             given: BTreeSet::new(),
         }
     }
@@ -411,6 +421,33 @@ impl<'a> Reader<'a> {
             );
             None
         }
+    }
+
+    /// Cognito user pool actions, each one the function may be granted on
+    /// its pools ([`actions::on_one_pool`]).
+    fn pool_access(&mut self) -> Option<Vec<&'static str>> {
+        const KEY: &str = "pool_access";
+        let value = self.get(KEY)?;
+        let Some(items) = value.as_array() else {
+            self.error(
+                KEY,
+                "expected a list of Cognito user pool actions, e.g. `pool_access = [\"AdminAddUserToGroup\"]`",
+            );
+            return None;
+        };
+        let mut granted = Vec::new();
+        for item in items {
+            match item.as_str().map(actions::on_one_pool) {
+                Some(Ok(action)) => {
+                    if !granted.contains(&action) {
+                        granted.push(action);
+                    }
+                }
+                Some(Err(message)) => self.error(KEY, message),
+                None => self.error(KEY, "expected a list of strings"),
+            }
+        }
+        Some(granted)
     }
 
     fn environment(&mut self) -> BTreeMap<String, String> {

@@ -10,7 +10,7 @@ use super::lock::{self, Created, Keep, Lock};
 use super::node::{Map, Node};
 use super::problem::{CARGO_TOML, Problem};
 use super::settings::{PoolSettings, Settings, metadata_path};
-use super::{alias, check, existing, function, pool};
+use super::{access, alias, check, existing, function, pool};
 use cognito_trigger_core::manifest::{Declared, Function, Manifest};
 use std::collections::BTreeMap;
 
@@ -55,6 +55,8 @@ pub fn generate(
     let mut outputs = Map::new();
     // What Cognito invokes, by binary: the function, or its alias.
     let mut targets: BTreeMap<String, Node> = BTreeMap::new();
+    // The Cognito actions each function may call on its pools.
+    let mut grants: Vec<(&Function, Vec<&'static str>)> = Vec::new();
     for function in &manifest.functions {
         let chosen = settings
             .functions
@@ -83,6 +85,9 @@ pub fn generate(
             function.bin.clone(),
             ids.invoke_target(chosen.alias.is_some()),
         );
+        if let Some(actions) = chosen.pool_access.clone().filter(|a| !a.is_empty()) {
+            grants.push((function, actions));
+        }
         if let Some(alias) = &chosen.alias {
             alias::add(&mut resources, &ids, alias, chosen.provisioned_concurrency);
             generated.aliased.push(ids);
@@ -139,6 +144,15 @@ pub fn generate(
     );
     if !generated.aliased.is_empty() {
         existing::add_deploy_id_parameter(&mut parameters);
+    }
+    for (function, actions) in &grants {
+        access::add(
+            &mut resources,
+            &mut generated.protected,
+            function,
+            actions,
+            &keep,
+        );
     }
     resources.sort();
     outputs.sort();

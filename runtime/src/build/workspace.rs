@@ -127,8 +127,8 @@ fn expand(root: &Path, pattern: &str) -> Vec<PathBuf> {
 }
 
 /// Whether `name` matches `pattern`, where `*` stands for any run of
-/// characters and `?` for one.
-fn wildcard(pattern: &[u8], name: &[u8]) -> bool {
+/// characters and `?` for one (as in cargo's globs and IAM's actions).
+pub fn wildcard(pattern: &[u8], name: &[u8]) -> bool {
     match (pattern.split_first(), name.split_first()) {
         (None, None) => true,
         (Some((b'*', rest)), _) => {
