@@ -5,7 +5,7 @@
 //! those that span functions in `cognito_trigger_core::package`, which the
 //! macro shares.
 
-use super::Template;
+use super::existing::ATTACH_BINARY;
 use super::function::COGNITO_TIMEOUT_SECONDS;
 use super::graph;
 use super::ids::FunctionIds;
@@ -15,6 +15,7 @@ use super::node::{self, Map, Node};
 use super::problem::{CARGO_TOML, Problem};
 use super::settings::{FunctionSettings, LogFormat, PoolSettings, Settings, metadata_path};
 use super::template::{Generated, pools};
+use super::{Template, cargo, paths, workspace};
 use crate::KMS_KEY_ARN_VARIABLE;
 use cognito_trigger_core::KmsKey;
 use cognito_trigger_core::manifest::{Diagnostic, Function, Manifest, Part};
@@ -419,6 +420,55 @@ fn elf_architecture(path: &Path) -> Option<&'static str> {
         0x3E => Some("x86_64"),
         _ => None,
     }
+}
+
+/// The packages of one workspace share its target directory, and `cargo
+/// lambda build` writes each binary to `target/lambda/<binary>/`, where every
+/// template's `Code` points: two packages with a binary of the same name
+/// would leave one bootstrap there, and one stack would deploy the other
+/// package's code (cargo itself only warns of the "output filename
+/// collision"). Refusing, rather than making the paths distinct, keeps the
+/// one layout both a plain `cargo lambda build` and `sam build` produce;
+/// reading the members' manifests costs a few milliseconds. Each package
+/// checks when its build step runs (on a change of its own sources), so
+/// after a clean build both packages of a clash report it, and after an
+/// edit at least the edited one does. Reported at each function.
+pub fn binary_names_in_workspace(dir: &Path, functions: &[Function]) -> Vec<Problem> {
+    let root = paths::workspace_root(dir);
+    let own = paths::normalize(dir);
+    let mut problems = Vec::new();
+    for member in workspace::members(&root) {
+        if paths::normalize(&member) == own {
+            continue;
+        }
+        let Ok(other) = cargo::read(&member) else {
+            // Cargo reports a member it cannot read.
+            continue;
+        };
+        for function in functions {
+            // Every package's attach binary is the same crate's `run()`.
+            if function.bin == ATTACH_BINARY || !other.bins.iter().any(|b| b.name == function.bin) {
+                continue;
+            }
+            let bin = &function.bin;
+            let message = format!(
+                "package `{}` ({}) in this workspace also has a binary `{bin}`: `cargo lambda build` writes both to target/lambda/{bin}/, so one stack would deploy the other package's code. Give one of them a name of its own in its Cargo.toml: [[bin]] name = \"<new name>\" path = \"{}\"",
+                other.name,
+                paths::relative(&root, &member),
+                function.location.file,
+            );
+            let problem = Problem::in_file(&function.location.file, message);
+            problems.push(
+                match std::fs::read_to_string(dir.join(&function.location.file)) {
+                    Ok(text) => {
+                        problem.at_line(&text, function.location.line, function.location.column)
+                    }
+                    Err(_) => problem,
+                },
+            );
+        }
+    }
+    problems
 }
 
 #[cfg(test)]

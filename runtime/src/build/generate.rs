@@ -6,7 +6,7 @@ use super::node::Node;
 use super::problem::{self, Problem};
 use super::{
     Error, Output, Template, alias, cargo, check, existing, graph, lock, overrides, paths,
-    settings, template, workspace, yaml,
+    settings, template, yaml,
 };
 use cognito_trigger_core::manifest::Manifest;
 use cognito_trigger_core::package::check_package;
@@ -54,7 +54,7 @@ pub(super) fn generate_for(
     }
     check_package(&mut manifest.functions);
     existing::missing_attach_binary(&mut manifest, &package.bins);
-    problems.extend(workspace::code_path_clashes(dir, &manifest.functions));
+    problems.extend(check::binary_names_in_workspace(dir, &manifest.functions));
     // Problems in declarations are the compiler's to report, at their tokens:
     // the manifest carries them, and no template is written meanwhile. With
     // settings problems, the template is still generated, for its problems.

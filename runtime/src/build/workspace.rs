@@ -1,69 +1,14 @@
-//! The packages of one workspace share its target directory, and
-//! `cargo lambda build` writes each binary to `target/lambda/<binary>/`,
-//! where every template's `Code` points. Two packages with a binary of the
-//! same name would leave one bootstrap there, and one stack would deploy the
-//! other package's code (cargo itself only warns of the "output filename
-//! collision"). So a trigger binary's name must be its own in the
-//! workspace: the build refuses a clash, naming both packages and the fix.
-//!
-//! Refusing, rather than making the paths distinct, keeps the one layout
-//! that both a plain `cargo lambda build` and `sam build` produce; reading
-//! the members' manifests costs a few milliseconds. Each package checks when
-//! its build step runs (on a change of its own sources), so after a clean
-//! build both packages of a clash report it, and after an edit at least the
-//! edited one does.
+//! The packages of the workspace a package is in, read as cargo reads them,
+//! for the rule that a trigger binary's name is its own in the workspace
+//! ([`super::check::binary_names_in_workspace`]).
 
-use super::cargo;
-use super::existing::ATTACH_BINARY;
 use super::paths;
-use super::problem::Problem;
-use cognito_trigger_core::manifest::Function;
 use std::path::{Path, PathBuf};
-
-/// The trigger binaries of the package in `dir` that another package of its
-/// workspace also has, each reported at its function.
-pub fn code_path_clashes(dir: &Path, functions: &[Function]) -> Vec<Problem> {
-    let root = paths::workspace_root(dir);
-    let own = paths::normalize(dir);
-    let mut problems = Vec::new();
-    for member in members(&root) {
-        if paths::normalize(&member) == own {
-            continue;
-        }
-        let Ok(other) = cargo::read(&member) else {
-            // Cargo reports a member it cannot read.
-            continue;
-        };
-        for function in functions {
-            // Every package's attach binary is the same crate's `run()`.
-            if function.bin == ATTACH_BINARY || !other.bins.iter().any(|b| b.name == function.bin) {
-                continue;
-            }
-            let bin = &function.bin;
-            let message = format!(
-                "package `{}` ({}) in this workspace also has a binary `{bin}`: `cargo lambda build` writes both to target/lambda/{bin}/, so one stack would deploy the other package's code. Give one of them a name of its own in its Cargo.toml: [[bin]] name = \"<new name>\" path = \"{}\"",
-                other.name,
-                paths::relative(&root, &member),
-                function.location.file,
-            );
-            let problem = Problem::in_file(&function.location.file, message);
-            problems.push(
-                match std::fs::read_to_string(dir.join(&function.location.file)) {
-                    Ok(text) => {
-                        problem.at_line(&text, function.location.line, function.location.column)
-                    }
-                    Err(_) => problem,
-                },
-            );
-        }
-    }
-    problems
-}
 
 /// The directories of the workspace's packages: its root's, if it is one,
 /// and those `workspace.members` names (globs, one `*` or `?` pattern per
 /// path segment, as cargo reads them) but `workspace.exclude`.
-fn members(root: &Path) -> Vec<PathBuf> {
+pub fn members(root: &Path) -> Vec<PathBuf> {
     let Ok(text) = std::fs::read_to_string(root.join("Cargo.toml")) else {
         return Vec::new();
     };
