@@ -2,7 +2,9 @@
 //! PostConfirmation adds them to the pool's `members` group. The pool's ID
 //! comes with the event, and the role may call `AdminAddUserToGroup` on
 //! exactly the function's pools (`pool_access` in Cargo.toml), so nothing
-//! refers to the pool that the pool needs: no circular dependency.
+//! refers to the pool that the pool needs: no circular dependency. On a
+//! pool the stack does not own (`existing = true`), the grant names that
+//! pool's ARN the same way.
 
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::error::DisplayErrorContext;
@@ -32,7 +34,6 @@ impl Setup for Cognito {
 }
 
 #[cognito_trigger(pool = "Members", trigger = PostConfirmation)]
-#[cognito_trigger(pool = "eu-west-1_AbC123", trigger = PostConfirmation, existing = true)]
 async fn add_to_group(
     event: PostConfirmationEvent,
     cognito: &Cognito,
