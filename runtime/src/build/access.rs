@@ -72,20 +72,14 @@ pub fn add(
                 ),
         ),
     );
-    protected.push(Protected {
-        path: [
-            "Resources",
-            &ids.pool_access,
-            "Properties",
-            "PolicyDocument",
-        ]
-        .map(String::from)
-        .to_vec(),
-        origin: format!(
+    protected.push(Protected::at(
+        &ids.pool_access,
+        &["Properties", "PolicyDocument"],
+        format!(
             "pool_access in [package.metadata.cognito-trigger] (or its functions.{}) in Cargo.toml",
             function.bin
         ),
-    });
+    ));
     for id in waiting {
         if let Some(Node::Map(resource)) = resources.get_mut(&id) {
             let mut depends_on = match resource.get("DependsOn") {

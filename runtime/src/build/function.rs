@@ -87,13 +87,11 @@ pub fn add_function(
         )
     };
     let mut protect = |id: &str, path: &[&str], origin: String| {
-        let mut full = vec![
-            "Resources".to_owned(),
-            id.to_owned(),
-            "Properties".to_owned(),
-        ];
-        full.extend(path.iter().map(|p| p.to_string()));
-        protected.push(Protected { path: full, origin });
+        let path: Vec<&str> = ["Properties"]
+            .into_iter()
+            .chain(path.iter().copied())
+            .collect();
+        protected.push(Protected::at(id, &path, origin));
     };
     for name in chosen.environment.keys() {
         protect(

@@ -53,21 +53,18 @@ pub fn add_pool(
         ("Delete", "INACTIVE")
     };
     for attribute in ["DeletionPolicy", "UpdateReplacePolicy"] {
-        protected.push(Protected {
-            path: ["Resources", &pool_ids.pool, attribute]
-                .map(String::from)
-                .to_vec(),
-            origin: settings_origin("retain"),
-        });
+        protected.push(Protected::at(
+            &pool_ids.pool,
+            &[attribute],
+            settings_origin("retain"),
+        ));
     }
     let mut protect = |path: &[&str], origin: String| {
-        let mut full = vec![
-            "Resources".to_owned(),
-            pool_ids.pool.clone(),
-            "Properties".to_owned(),
-        ];
-        full.extend(path.iter().map(|p| p.to_string()));
-        protected.push(Protected { path: full, origin });
+        let path: Vec<&str> = ["Properties"]
+            .into_iter()
+            .chain(path.iter().copied())
+            .collect();
+        protected.push(Protected::at(&pool_ids.pool, &path, origin));
     };
     protect(&["DeletionProtection"], settings_origin("retain"));
 

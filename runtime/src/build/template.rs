@@ -22,6 +22,16 @@ pub struct Protected {
     pub origin: String,
 }
 
+impl Protected {
+    /// The value at `path` under resource `id` (`["Properties", ...]`, or a
+    /// resource attribute such as `["DeletionPolicy"]`), set by `origin`.
+    pub fn at(id: &str, path: &[&str], origin: String) -> Self {
+        let mut full = vec!["Resources".to_owned(), id.to_owned()];
+        full.extend(path.iter().map(|p| p.to_string()));
+        Self { path: full, origin }
+    }
+}
+
 pub struct Generated {
     pub template: Map,
     pub protected: Vec<Protected>,
