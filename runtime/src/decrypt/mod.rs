@@ -198,15 +198,36 @@ impl CodeDecryptor {
     /// A decryptor configured from the environment: the AWS SDK's usual
     /// settings (region, credentials, `AWS_ENDPOINT_URL_KMS`) and the key
     /// ARNs in `KMS_KEY_ARN`, separated by commas if there are several.
+    ///
+    /// Lambda gives every function its region (`AWS_REGION`) and its role's
+    /// credentials (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
+    /// `AWS_SESSION_TOKEN`) in the environment: when they are there, they
+    /// are read by aws-config's environment providers alone, without the
+    /// default chains (profile files, web identity with its STS client, the
+    /// container and instance metadata endpoints), which a cold start would
+    /// otherwise set up. Without them the default chains run, as in any
+    /// AWS SDK. The HTTPS client trusts Mozilla's root certificates, built
+    /// in ([`webpki_root_certs`]), rather than reading the system's
+    /// certificate store at each cold start: a KMS endpoint behind a private
+    /// certificate authority needs [`CodeDecryptor::new`] with a client of
+    /// your own.
     pub async fn from_env() -> Result<Self, BoxError> {
         let variable = std::env::var(KEY_ARN_VARIABLE).map_err(|_| {
             format!("{KEY_ARN_VARIABLE} is not set: it holds the ARN of the pool's KMS key")
         })?;
         let key_arns = key_arns_in(&variable)?;
-        let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .http_client(kms_http_client()?)
-            .load()
-            .await;
+        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .http_client(kms_http_client()?);
+        if std::env::var_os("AWS_REGION").is_some() {
+            loader =
+                loader.region(aws_config::environment::EnvironmentVariableRegionProvider::new());
+        }
+        if std::env::var_os("AWS_ACCESS_KEY_ID").is_some() {
+            loader = loader.credentials_provider(
+                aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
+            );
+        }
+        let config = loader.load().await;
         Self::with_keys(aws_sdk_kms::Client::new(&config), key_arns)
     }
 
@@ -354,12 +375,26 @@ pub fn __open(message: &[u8], data_key: &[u8]) -> Result<Code, Error> {
     message::into_string(message.decrypt(data_key)?).map(Code)
 }
 
-/// The HTTPS client of the KMS client: rustls with ring.
+/// The HTTPS client of the KMS client: the AWS SDK's, over rustls with
+/// ring, trusting Mozilla's root certificates (webpki-root-certs, handed to
+/// the SDK as PEM, the form its trust store takes) and not the system's
+/// store, whose every file rustls-native-certs would read.
 fn kms_http_client() -> Result<aws_sdk_kms::config::SharedHttpClient, BoxError> {
+    use aws_smithy_http_client::tls;
+    let mut pem = String::with_capacity(webpki_root_certs::TLS_SERVER_ROOT_CERTS.len() * 2048);
+    for cert in webpki_root_certs::TLS_SERVER_ROOT_CERTS {
+        pem.push_str("-----BEGIN CERTIFICATE-----\n");
+        base64::engine::general_purpose::STANDARD.encode_string(cert, &mut pem);
+        pem.push_str("\n-----END CERTIFICATE-----\n");
+    }
+    let context = tls::TlsContext::builder()
+        .with_trust_store(tls::TrustStore::empty().with_pem_certificate(pem))
+        .build()?;
     Ok(aws_smithy_http_client::Builder::new()
-        .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
-            aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
+        .tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::Ring,
         ))
+        .tls_context(context)
         .build_https())
 }
 
