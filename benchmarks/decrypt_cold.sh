@@ -29,6 +29,10 @@
 # costs). Per round, email_none - sms is what Setup (and loading the larger
 # binary) adds, email_code - email_none what the first decrypt adds.
 #
+# SENDERS_DIR=<dir> measures the custom_sms_sender and custom_email_sender
+# found there instead of building (for a before/after comparison: build
+# each state's binaries, copy them aside, then run this on each in turn).
+#
 # KMS is moto's ($VENV/bin/moto_server, VENV default target/ci/venv, which
 # also holds aws-encryption-sdk to encrypt the code), on a free loopback
 # port, stopped by its PID on exit. Run the whole script with `nice -n 19`
@@ -61,6 +65,10 @@ machine() {
 
 machine
 
+if [[ -n "${SENDERS_DIR:-}" ]]; then
+    release="$(cd "$SENDERS_DIR" && pwd)"
+    echo "build: none, the binaries of $release"
+else
 # The build, as a sender's developer runs it.
 started=$(date +%s.%N)
 cargo build --release --locked -v -p example-custom-senders >"$work/build.log" 2>&1 || {
@@ -74,6 +82,7 @@ echo "build: $(awk -v a="$started" -v b="$ended" 'BEGIN { printf "%.1f", b - a }
 if grep -q '^ *Compiling ' "$work/build.log"; then
     grep '^ *Compiling ' "$work/build.log" | sed 's/ (\/.*//; s/^ *Compiling //' | paste -sd, - |
         sed 's/,/, /g' | fold -s -w 98 | sed 's/^/  /'
+fi
 fi
 sms="$release/custom_sms_sender"
 email="$release/custom_email_sender"

@@ -149,7 +149,9 @@ fn message<'a>(vectors: &'a Value, name: &str) -> &'a str {
         .unwrap()
 }
 
-fn refusal(result: Result<Option<String>, cognito_trigger::Error>) -> String {
+fn refusal(
+    result: Result<Option<cognito_trigger::decrypt::Code>, cognito_trigger::Error>,
+) -> String {
     let error = result.expect_err("refused");
     assert!(!error.is_rejection());
     assert_eq!(error.user_message(), cognito_trigger::INTERNAL_MESSAGE);
@@ -201,19 +203,19 @@ fn decrypts_codes_the_encryption_sdk_wrote_under_kms() {
                 continue;
             }
             let code = m["message"].as_str();
-            let plaintext = m["plaintext"].as_str().map(str::to_owned);
+            let plaintext = m["plaintext"].as_str();
             assert_eq!(
-                codes.decrypt(&sms(pool, code)).await.unwrap(),
+                codes.decrypt(&sms(pool, code)).await.unwrap().as_deref(),
                 plaintext,
                 "{name}"
             );
             assert_eq!(
-                codes.decrypt(&email(pool, code)).await.unwrap(),
+                codes.decrypt(&email(pool, code)).await.unwrap().as_deref(),
                 plaintext,
                 "{name}"
             );
             assert_eq!(
-                codes.decrypt(&either(pool, code)).await.unwrap(),
+                codes.decrypt(&either(pool, code)).await.unwrap().as_deref(),
                 plaintext,
                 "{name}"
             );
@@ -224,6 +226,26 @@ fn decrypts_codes_the_encryption_sdk_wrote_under_kms() {
         // No code, no decryption.
         assert_eq!(codes.decrypt(&sms(pool, None)).await.unwrap(), None);
         assert_eq!(codes.decrypt(&either(pool, None)).await.unwrap(), None);
+
+        // A code whose encryption context names no pool (as cognito-local
+        // writes them) is accepted by default, refused when the pool is
+        // required; one that names the event's pool is accepted either way.
+        let no_pool = message(&vectors, "v2-0478-frames");
+        assert!(codes.decrypt(&sms(pool, Some(no_pool))).await.is_ok());
+        let strict = codes.clone().require_pool_id(true);
+        let error = refusal(strict.decrypt(&sms(pool, Some(no_pool))).await);
+        assert!(
+            error.contains("its encryption context names no pool (userpool-id)"),
+            "{error}"
+        );
+        assert_eq!(
+            strict
+                .decrypt(&sms(pool, Some(message(&vectors, "v1-0378-framed"))))
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("123456")
+        );
 
         // A code only another key can decrypt.
         let other_key = message(&vectors, "other-key");

@@ -13,6 +13,9 @@ use super::point;
 use crate::Error;
 use base64::Engine as _;
 use ring::{aead, hkdf, signature};
+use std::collections::HashSet;
+use std::hash::Hash;
+use std::mem::MaybeUninit;
 use zeroize::{Zeroize, Zeroizing};
 
 /// The encryption context key of the signature's public key.
@@ -21,6 +24,13 @@ const TAG_LEN: usize = 16;
 const IV_LEN: usize = 12;
 const KEY_LEN: usize = 32;
 const FINAL_FRAME: u32 = 0xffff_ffff;
+
+/// The most encrypted data keys a message may carry (the specification's
+/// "maximum number of encrypted data keys", client-apis/client.md). Cognito
+/// writes one; cognito-local two (its keyring's generator and key, both the
+/// pool's key); the official SDKs one per wrapping key. A message over it is
+/// refused when its count is read, before any entry is.
+pub(super) const MAX_DATA_KEYS: u16 = 8;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Suite {
@@ -176,6 +186,11 @@ impl<'a> Message<'a> {
         let key_count = reader.u16("encrypted data key count")?;
         if key_count == 0 {
             return Err(refuse("the message has no encrypted data key"));
+        }
+        if key_count > MAX_DATA_KEYS {
+            return Err(refuse(format!(
+                "the message has {key_count} encrypted data keys, more than the {MAX_DATA_KEYS} accepted"
+            )));
         }
         let mut data_keys = Vec::with_capacity(key_count.into());
         for _ in 0..key_count {
@@ -346,7 +361,9 @@ impl<'a> Message<'a> {
 
     /// Decrypts the body with the plaintext data key: derives the content
     /// key, checks the key commitment and the header's authentication tag,
-    /// then opens each frame. Returns the plaintext.
+    /// then opens each frame in place, in one buffer sized from the frames'
+    /// lengths (never regrown, so no copy of the plaintext is left behind).
+    /// Returns the plaintext.
     pub(super) fn decrypt(&self, data_key: &[u8]) -> Result<Zeroizing<Vec<u8>>, Error> {
         if data_key.len() != KEY_LEN {
             return Err(refuse(format!(
@@ -355,44 +372,52 @@ impl<'a> Message<'a> {
             )));
         }
         let content_key = self.derive(data_key)?;
-        let key = aead::UnboundKey::new(&aead::AES_256_GCM, &content_key[..])
-            .map(aead::LessSafeKey::new)
-            .map_err(|_| refuse("the content key is not an AES-256 key"))?;
+        // ring keeps the AES key schedule and GHASH key in the value itself
+        // and does not wipe them: `Wiped` does, when this returns.
+        let key = Wiped::new(
+            aead::UnboundKey::new(&aead::AES_256_GCM, &content_key[..])
+                .map(aead::LessSafeKey::new)
+                .map_err(|_| refuse("the content key is not an AES-256 key"))?,
+        );
 
-        let mut tag = self.header_tag.to_vec();
-        key.open_in_place(
+        key.open_in_place_separate_tag(
             aead::Nonce::assume_unique_for_key(self.header_iv),
             aead::Aad::from(self.header_body),
-            &mut tag,
+            tag(self.header_tag),
+            &mut [],
+            0..,
         )
         .map_err(|_| {
             refuse("the header's authentication tag does not match: the header was altered")
         })?;
 
-        let mut plaintext = Zeroizing::new(Vec::new());
+        let total = self.frames.iter().map(|frame| frame.content.len()).sum();
+        let mut plaintext = Zeroizing::new(Vec::with_capacity(total));
         for frame in &self.frames {
             let mut aad = Vec::with_capacity(self.message_id.len() + frame.aad_content.len() + 12);
             aad.extend_from_slice(self.message_id);
             aad.extend_from_slice(frame.aad_content);
             aad.extend_from_slice(&frame.sequence.to_be_bytes());
             aad.extend_from_slice(&(frame.content.len() as u64).to_be_bytes());
-            let mut buffer = Zeroizing::new(Vec::with_capacity(frame.content.len() + TAG_LEN));
-            buffer.extend_from_slice(frame.content);
-            buffer.extend_from_slice(frame.tag);
-            let opened = key
-                .open_in_place(
-                    aead::Nonce::assume_unique_for_key(frame_iv(frame.sequence)),
-                    aead::Aad::from(aad),
-                    &mut buffer,
-                )
-                .map_err(|_| {
-                    refuse(format!(
-                        "frame {}'s authentication tag does not match: the body was altered",
-                        frame.sequence
-                    ))
-                })?;
-            plaintext.extend_from_slice(opened);
+            let start = plaintext.len();
+            plaintext.extend_from_slice(frame.content);
+            // On a mismatch the frame's bytes are left in `plaintext`, which
+            // is wiped when the error returns.
+            key.open_in_place_separate_tag(
+                aead::Nonce::assume_unique_for_key(frame_iv(frame.sequence)),
+                aead::Aad::from(aad),
+                tag(frame.tag),
+                &mut plaintext[start..],
+                0..,
+            )
+            .map_err(|_| {
+                refuse(format!(
+                    "frame {}'s authentication tag does not match: the body was altered",
+                    frame.sequence
+                ))
+            })?;
         }
+        debug_assert_eq!(plaintext.capacity(), total, "the buffer was regrown");
         Ok(plaintext)
     }
 
@@ -403,14 +428,15 @@ impl<'a> Message<'a> {
         let mut content_key = Zeroizing::new([0u8; KEY_LEN]);
         let Some(commitment) = self.commitment else {
             let salt = [0u8; 48];
-            hkdf::Salt::new(hkdf::HKDF_SHA384, &salt)
-                .extract(data_key)
-                .expand(&[&suite_id, self.message_id], KeyLen)
+            // The pseudorandom key (an HMAC key state in ring) is as secret
+            // as the data key: wiped when it goes.
+            let prk = Wiped::new(hkdf::Salt::new(hkdf::HKDF_SHA384, &salt).extract(data_key));
+            prk.expand(&[&suite_id, self.message_id], KeyLen)
                 .and_then(|okm| okm.fill(&mut content_key[..]))
                 .map_err(|_| refuse("key derivation failed"))?;
             return Ok(content_key);
         };
-        let prk = hkdf::Salt::new(hkdf::HKDF_SHA512, self.message_id).extract(data_key);
+        let prk = Wiped::new(hkdf::Salt::new(hkdf::HKDF_SHA512, self.message_id).extract(data_key));
         let mut commit_key = Zeroizing::new([0u8; KEY_LEN]);
         prk.expand(&[b"COMMITKEY"], KeyLen)
             .and_then(|okm| okm.fill(&mut commit_key[..]))
@@ -425,6 +451,40 @@ impl<'a> Message<'a> {
             .map_err(|_| refuse("key derivation failed"))?;
         Ok(content_key)
     }
+}
+
+/// A value of ring's (a key schedule, an HMAC state) whose bytes are
+/// zeroed when it goes out of scope: ring's key types hold their state
+/// inline and do not wipe it. Only for types without drop glue, so that not
+/// running their `Drop` (there is none) loses nothing; the check is at
+/// compile time. Copies the compiler made while the value was built and
+/// moved here are not reached.
+pub(super) struct Wiped<T>(MaybeUninit<T>);
+
+impl<T> Wiped<T> {
+    pub(super) fn new(value: T) -> Self {
+        const { assert!(!std::mem::needs_drop::<T>()) };
+        Self(MaybeUninit::new(value))
+    }
+}
+
+impl<T> std::ops::Deref for Wiped<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // SAFETY: initialised in `new`, and only zeroed in `drop`.
+        unsafe { self.0.assume_init_ref() }
+    }
+}
+
+impl<T> Drop for Wiped<T> {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+fn tag(bytes: &[u8]) -> aead::Tag {
+    // The reader took exactly TAG_LEN bytes for every tag.
+    aead::Tag::try_from(bytes).expect("a 16-byte tag")
 }
 
 struct KeyLen;
@@ -454,7 +514,7 @@ fn parse_context(aad: &[u8]) -> Result<Vec<(String, String)>, Error> {
     if count == 0 {
         return Err(refuse("an encryption context of 0 pairs with a length"));
     }
-    let mut context: Vec<(String, String)> = Vec::with_capacity(count.into());
+    let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(count.into());
     for _ in 0..count {
         let key = utf8(
             reader.short_field("encryption context")?,
@@ -464,21 +524,44 @@ fn parse_context(aad: &[u8]) -> Result<Vec<(String, String)>, Error> {
             reader.short_field("encryption context")?,
             "encryption context",
         )?;
-        if context.iter().any(|(k, _)| k == key) {
-            return Err(refuse(format!("the encryption context has {key} twice")));
-        }
-        context.push((key.to_owned(), value.to_owned()));
+        pairs.push((key, value));
     }
     if !reader.is_empty() {
         return Err(refuse("the encryption context is longer than its pairs"));
     }
-    Ok(context)
+    if let Some(key) = first_duplicate(pairs.iter().map(|&(key, _)| key)) {
+        return Err(refuse(format!("the encryption context has {key} twice")));
+    }
+    Ok(pairs
+        .into_iter()
+        .map(|(key, value)| (key.to_owned(), value.to_owned()))
+        .collect())
 }
 
-/// The plaintext as a string; its bytes are wiped when it is not UTF-8.
-pub(super) fn into_string(mut plaintext: Zeroizing<Vec<u8>>) -> Result<String, Error> {
-    String::from_utf8(std::mem::take(&mut *plaintext)).map_err(|error| {
-        error.into_bytes().zeroize();
-        refuse("the decrypted code is not UTF-8")
-    })
+/// The first key seen twice, in time linear in the number of keys (a hash
+/// set, with std's randomly keyed hasher, so no input can make its keys
+/// collide): a context's 64 KiB hold some 10,850 distinct keys, and
+/// comparing each with all the keys before it would cost 59 million
+/// comparisons, before anything is authenticated.
+pub(super) fn first_duplicate<K: Eq + Hash>(keys: impl IntoIterator<Item = K>) -> Option<K> {
+    let keys = keys.into_iter();
+    let mut seen = HashSet::with_capacity(keys.size_hint().0);
+    for key in keys {
+        if let Some(key) = seen.replace(key) {
+            return Some(key);
+        }
+    }
+    None
+}
+
+/// The plaintext as a string, in the same buffer (no copy); its bytes are
+/// wiped when it is not UTF-8.
+pub(super) fn into_string(mut plaintext: Zeroizing<Vec<u8>>) -> Result<Zeroizing<String>, Error> {
+    match String::from_utf8(std::mem::take(&mut *plaintext)) {
+        Ok(text) => Ok(Zeroizing::new(text)),
+        Err(error) => {
+            error.into_bytes().zeroize();
+            Err(refuse("the decrypted code is not UTF-8"))
+        }
+    }
 }

@@ -13,7 +13,7 @@
 //! #[cognito_trigger(pool = "MyUserPool", trigger = CustomSMSSender, kms_key_id = "arn:aws:kms:...")]
 //! async fn send_sms(event: CustomSmsSenderEvent, codes: &CodeDecryptor) -> Result<CustomSmsSenderEvent, Error> {
 //!     if let Some(code) = codes.decrypt(&event).await? {
-//!         // send `code` through your provider; do not log it
+//!         // send `code.as_str()` through your provider; do not log it
 //!     }
 //!     Ok(event)
 //! }
@@ -31,13 +31,36 @@
 //!   P-384: what Cognito sends), and format 2 with the committing suites
 //!   `0x0478` and `0x0578` (what the SDKs write by default); the signature
 //!   and the key commitment are verified;
+//! - at most [`MAX_DATA_KEYS`] encrypted data keys (the specification's
+//!   maximum number of encrypted data keys; Cognito writes one,
+//!   cognito-local two), refused as soon as their count is read;
 //! - only the encrypted data keys whose provider is `aws-kms` and whose key is
-//!   a configured ARN, decrypted by KMS with that key ID (never discovery);
-//! - when the encryption context names a `userpool-id`, only the event's pool.
+//!   a configured ARN, decrypted by KMS with that key ID (never discovery),
+//!   and of those at most the first [`MAX_KMS_DECRYPTS`]: a code costs at
+//!   most that many KMS calls;
+//! - when the encryption context names a `userpool-id`, only the event's
+//!   pool; a context without one is accepted unless
+//!   [`CodeDecryptor::require_pool_id`] says otherwise (cognito-local writes
+//!   no context, and AWS does not document that Cognito always writes it).
 //!
 //! Anything else fails with an [`Error::internal`] that says what is wrong
 //! (the user sees "Internal error"). Neither the code nor the data key is
-//! logged, and the buffers that held them are wiped.
+//! logged. The work before authentication is linear in the message's size.
+//!
+//! What is wiped, and what is not:
+//!
+//! - wiped: the plaintext data key KMS returned (once taken from its
+//!   response), the HKDF pseudorandom keys, the commitment key and the
+//!   AES-256 content key, ring's AES-GCM key state (key schedule and GHASH
+//!   key), the plaintext buffer (decrypted in place, in one buffer sized
+//!   from the frames' lengths, never regrown), and the returned [`Code`]
+//!   when it is dropped (also when it is not UTF-8);
+//! - not wiped: the KMS response's body (the data key in base64, in JSON)
+//!   in the AWS SDK's and hyper's buffers, and any copy the SDK's decoding
+//!   makes before it hands the key over; ring's temporaries on the stack and in registers
+//!   while it derives and decrypts, and the copies the compiler makes when
+//!   it moves ring's key values; whatever your code makes of the [`Code`]
+//!   (a message text, your provider's request).
 
 mod message;
 mod point;
@@ -60,6 +83,61 @@ pub const POOL_CONTEXT_KEY: &str = "userpool-id";
 /// The key provider ID of the data keys KMS encrypts.
 const KMS_PROVIDER: &[u8] = b"aws-kms";
 
+/// The most KMS `Decrypt` calls one code may cost (each is a sequential
+/// round trip): of the data keys that name a configured key, only the first
+/// ones are tried. Cognito's message has one data key; cognito-local's two,
+/// both under the pool's key, the first of which decrypts.
+pub const MAX_KMS_DECRYPTS: usize = 3;
+
+/// The most encrypted data keys a code's message may carry, whichever keys
+/// they name; a message with more is refused before any is read.
+pub const MAX_DATA_KEYS: usize = message::MAX_DATA_KEYS as usize;
+
+/// A decrypted code (or temporary password). Its buffer is wiped when it is
+/// dropped; it derefs to `str`. It has no `Display` and its `Debug` shows
+/// no character of it, so that it is not logged by accident: what you make
+/// of it (a message text with the code in it) is yours to wipe.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Code(Zeroizing<String>);
+
+impl Code {
+    /// The code.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Code {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Code {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Code({} bytes)", self.0.len())
+    }
+}
+
+impl PartialEq<str> for Code {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// Decrypts the codes Cognito gives the custom senders of a pool, with the
 /// pool's KMS key (or of several pools, with any of their keys). Take `&CodeDecryptor` as a handler's second argument, or
 /// hold one in your own [`Setup`] type ([`CodeDecryptor::from_env`],
@@ -69,6 +147,8 @@ pub struct CodeDecryptor {
     kms: aws_sdk_kms::Client,
     /// Never empty.
     key_arns: Vec<String>,
+    /// Refuse a code whose encryption context names no pool.
+    require_pool: bool,
 }
 
 impl Setup for CodeDecryptor {
@@ -99,26 +179,55 @@ impl CodeDecryptor {
         for key_arn in &key_arns {
             check_key_arn(key_arn)?;
         }
-        Ok(Self { kms, key_arns })
+        Ok(Self {
+            kms,
+            key_arns,
+            require_pool: false,
+        })
+    }
+
+    /// Refuse, as made for no pool, a code whose encryption context has no
+    /// `userpool-id` (by default such a code is accepted for the event's
+    /// pool: cognito-local writes no encryption context, and the AWS
+    /// developer guide does not say that Cognito always writes one).
+    pub fn require_pool_id(mut self, required: bool) -> Self {
+        self.require_pool = required;
+        self
     }
 
     /// A decryptor configured from the environment: the AWS SDK's usual
     /// settings (region, credentials, `AWS_ENDPOINT_URL_KMS`) and the key
     /// ARNs in `KMS_KEY_ARN`, separated by commas if there are several.
+    ///
+    /// Lambda gives every function its region (`AWS_REGION`) and its role's
+    /// credentials (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
+    /// `AWS_SESSION_TOKEN`) in the environment: when they are there, they
+    /// are read by aws-config's environment providers alone, without the
+    /// default chains (profile files, web identity with its STS client, the
+    /// container and instance metadata endpoints), which a cold start would
+    /// otherwise set up. Without them the default chains run, as in any
+    /// AWS SDK. The HTTPS client trusts Mozilla's root certificates, built
+    /// in ([`webpki_root_certs`]), rather than reading the system's
+    /// certificate store at each cold start: a KMS endpoint behind a private
+    /// certificate authority needs [`CodeDecryptor::new`] with a client of
+    /// your own.
     pub async fn from_env() -> Result<Self, BoxError> {
         let variable = std::env::var(KEY_ARN_VARIABLE).map_err(|_| {
             format!("{KEY_ARN_VARIABLE} is not set: it holds the ARN of the pool's KMS key")
         })?;
         let key_arns = key_arns_in(&variable)?;
-        let http = aws_smithy_http_client::Builder::new()
-            .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
-                aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
-            ))
-            .build_https();
-        let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .http_client(http)
-            .load()
-            .await;
+        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .http_client(kms_http_client()?);
+        if std::env::var_os("AWS_REGION").is_some() {
+            loader =
+                loader.region(aws_config::environment::EnvironmentVariableRegionProvider::new());
+        }
+        if std::env::var_os("AWS_ACCESS_KEY_ID").is_some() {
+            loader = loader.credentials_provider(
+                aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
+            );
+        }
+        let config = loader.load().await;
         Self::with_keys(aws_sdk_kms::Client::new(&config), key_arns)
     }
 
@@ -133,10 +242,7 @@ impl CodeDecryptor {
     }
 
     /// The event's code, decrypted; `None` when the event has none.
-    pub async fn decrypt<E: SenderEvent + ?Sized>(
-        &self,
-        event: &E,
-    ) -> Result<Option<String>, Error> {
+    pub async fn decrypt<E: SenderEvent + ?Sized>(&self, event: &E) -> Result<Option<Code>, Error> {
         match event.encrypted_code() {
             Some(code) => self
                 .decrypt_code(code, event.user_pool_id())
@@ -148,7 +254,7 @@ impl CodeDecryptor {
 
     /// Decrypts `code` (a base64 AWS Encryption SDK message) made for the
     /// pool `user_pool_id`.
-    pub async fn decrypt_code(&self, code: &str, user_pool_id: &str) -> Result<String, Error> {
+    pub async fn decrypt_code(&self, code: &str, user_pool_id: &str) -> Result<Code, Error> {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(code.trim())
             .map_err(|error| {
@@ -160,15 +266,21 @@ impl CodeDecryptor {
         // Before KMS is asked anything: a message altered in transit, or
         // made by someone without the private key, stops here.
         message.verify_signature()?;
-        if let Some(pool) = message.context_value(POOL_CONTEXT_KEY)
-            && pool != user_pool_id
-        {
-            return Err(Error::internal(format!(
-                "cannot decrypt the custom sender's code: it was made for the pool {pool}, and the event is for {user_pool_id}"
-            )));
+        match message.context_value(POOL_CONTEXT_KEY) {
+            Some(pool) if pool != user_pool_id => {
+                return Err(Error::internal(format!(
+                    "cannot decrypt the custom sender's code: it was made for the pool {pool}, and the event is for {user_pool_id}"
+                )));
+            }
+            None if self.require_pool => {
+                return Err(Error::internal(format!(
+                    "cannot decrypt the custom sender's code: its encryption context names no pool ({POOL_CONTEXT_KEY}), and the event is for {user_pool_id}"
+                )));
+            }
+            _ => {}
         }
         let data_key = self.data_key(&message).await?;
-        message::into_string(message.decrypt(&data_key)?)
+        message::into_string(message.decrypt(&data_key)?).map(Code)
     }
 
     /// The plaintext data key, from the first encrypted data key for a
@@ -176,14 +288,20 @@ impl CodeDecryptor {
     async fn data_key(&self, message: &Message<'_>) -> Result<Zeroizing<Vec<u8>>, Error> {
         let context: HashMap<String, String> = message.context.iter().cloned().collect();
         let mut failures = Vec::new();
-        let ours = message.data_keys.iter().filter_map(|key| {
-            let key_arn = self
-                .key_arns
-                .iter()
-                .find(|arn| key.provider_info == arn.as_bytes())?;
-            (key.provider_id == KMS_PROVIDER).then_some((key, key_arn))
-        });
-        for (key, key_arn) in ours {
+        let ours: Vec<_> = message
+            .data_keys
+            .iter()
+            .filter_map(|key| {
+                let key_arn = self
+                    .key_arns
+                    .iter()
+                    .find(|arn| key.provider_info == arn.as_bytes())?;
+                (key.provider_id == KMS_PROVIDER).then_some((key, key_arn))
+            })
+            .collect();
+        // At most MAX_KMS_DECRYPTS sequential calls, however many data keys
+        // name a configured key.
+        for &(key, key_arn) in ours.iter().take(MAX_KMS_DECRYPTS) {
             let response = self
                 .kms
                 .decrypt()
@@ -233,8 +351,14 @@ impl CodeDecryptor {
                 providers.join(", ")
             )));
         }
+        let untried = match ours.len().checked_sub(MAX_KMS_DECRYPTS) {
+            Some(untried) if untried > 0 => format!(
+                " ({untried} more data keys for it left untried: at most {MAX_KMS_DECRYPTS} are sent to KMS)"
+            ),
+            _ => String::new(),
+        };
         Err(Error::internal(format!(
-            "cannot decrypt the custom sender's code: KMS did not decrypt its data key with {}: {}",
+            "cannot decrypt the custom sender's code: KMS did not decrypt its data key with {}: {}{untried}",
             self.key_arns.join(" or "),
             failures.join("; ")
         )))
@@ -245,10 +369,33 @@ impl CodeDecryptor {
 /// [`CodeDecryptor::decrypt_code`] does after KMS gave the data key (parse,
 /// verify the signature, decrypt), on any bytes. Not a public API.
 #[doc(hidden)]
-pub fn __open(message: &[u8], data_key: &[u8]) -> Result<String, Error> {
+pub fn __open(message: &[u8], data_key: &[u8]) -> Result<Code, Error> {
     let message = Message::parse(message)?;
     message.verify_signature()?;
-    message::into_string(message.decrypt(data_key)?)
+    message::into_string(message.decrypt(data_key)?).map(Code)
+}
+
+/// The HTTPS client of the KMS client: the AWS SDK's, over rustls with
+/// ring, trusting Mozilla's root certificates (webpki-root-certs, handed to
+/// the SDK as PEM, the form its trust store takes) and not the system's
+/// store, whose every file rustls-native-certs would read.
+fn kms_http_client() -> Result<aws_sdk_kms::config::SharedHttpClient, BoxError> {
+    use aws_smithy_http_client::tls;
+    let mut pem = String::with_capacity(webpki_root_certs::TLS_SERVER_ROOT_CERTS.len() * 2048);
+    for cert in webpki_root_certs::TLS_SERVER_ROOT_CERTS {
+        pem.push_str("-----BEGIN CERTIFICATE-----\n");
+        base64::engine::general_purpose::STANDARD.encode_string(cert, &mut pem);
+        pem.push_str("\n-----END CERTIFICATE-----\n");
+    }
+    let context = tls::TlsContext::builder()
+        .with_trust_store(tls::TrustStore::empty().with_pem_certificate(pem))
+        .build()?;
+    Ok(aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::Ring,
+        ))
+        .tls_context(context)
+        .build_https())
 }
 
 /// The key ARNs of `KMS_KEY_ARN`'s value: one, or several separated by commas.

@@ -43,7 +43,7 @@ fn vector(name: &str) -> Vector {
     vectors().into_iter().find(|v| v.name == name).unwrap()
 }
 
-fn internal_message(result: Result<String, Error>) -> String {
+fn internal_message(result: Result<Code, Error>) -> String {
     let error = result.expect_err("refused");
     assert_eq!(error.user_message(), crate::INTERNAL_MESSAGE);
     error.to_string()
@@ -60,7 +60,7 @@ fn decrypts_every_suite_and_framing() {
         assert_eq!(message.suite.id, v.suite, "{}", v.name);
         assert_eq!(
             __open(&v.message, data_key).unwrap(),
-            v.plaintext,
+            v.plaintext.as_str(),
             "{}",
             v.name
         );
@@ -306,3 +306,244 @@ fn refuses_a_frame_iv_other_than_its_sequence_number() {
 }
 
 const TAG: usize = 16;
+
+/// `v`'s message with its one encrypted data key replaced by `count` data
+/// keys, each naming `key_arn` with a ciphertext KMS cannot decrypt.
+fn with_data_keys(v: &Vector, count: u16, key_arn: &str) -> Vec<u8> {
+    let bytes = &v.message;
+    let aad_at = if bytes[0] == 1 { 20 } else { 35 };
+    let keys_at = aad_at + 2 + usize::from(u16::from_be_bytes([bytes[aad_at], bytes[aad_at + 1]]));
+    assert_eq!(
+        bytes[keys_at..keys_at + 2],
+        [0, 1],
+        "{}: one data key",
+        v.name
+    );
+    let mut end = keys_at + 2;
+    for _ in 0..3 {
+        end += 2 + usize::from(u16::from_be_bytes([bytes[end], bytes[end + 1]]));
+    }
+    let mut message = bytes[..keys_at].to_vec();
+    message.extend_from_slice(&count.to_be_bytes());
+    for i in 0..count {
+        for field in [
+            KMS_PROVIDER,
+            key_arn.as_bytes(),
+            format!("not a KMS ciphertext {i}").as_bytes(),
+        ] {
+            message.extend_from_slice(&(field.len() as u16).to_be_bytes());
+            message.extend_from_slice(field);
+        }
+    }
+    message.extend_from_slice(&bytes[end..]);
+    message
+}
+
+/// Counts the KMS operations a client starts, and ends each before it is
+/// sent: no KMS is needed to count what a code would cost.
+#[derive(Debug, Default, Clone)]
+struct CountKmsCalls(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+impl aws_sdk_kms::config::Intercept for CountKmsCalls {
+    fn name(&self) -> &'static str {
+        "CountKmsCalls"
+    }
+
+    fn read_before_execution(
+        &self,
+        _: &aws_sdk_kms::config::interceptors::BeforeSerializationInterceptorContextRef<'_>,
+        _: &mut aws_sdk_kms::config::ConfigBag,
+    ) -> Result<(), aws_sdk_kms::error::BoxError> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Err("counted, not sent".into())
+    }
+}
+
+fn counting_decryptor(key_arn: &str) -> (CodeDecryptor, CountKmsCalls) {
+    let calls = CountKmsCalls::default();
+    let config = aws_sdk_kms::Config::builder()
+        .behavior_version(aws_sdk_kms::config::BehaviorVersion::latest())
+        .region(aws_sdk_kms::config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_kms::config::Credentials::for_tests())
+        .endpoint_url("http://127.0.0.1:9")
+        .http_client(kms_http_client().unwrap())
+        .retry_config(aws_sdk_kms::config::retry::RetryConfig::disabled())
+        .interceptor(calls.clone())
+        .build();
+    let decryptor = CodeDecryptor::new(aws_sdk_kms::Client::from_conf(config), key_arn).unwrap();
+    (decryptor, calls)
+}
+
+fn pool_and_key() -> (String, String) {
+    let file: Value =
+        serde_json::from_str(include_str!("../../tests/fixtures/decrypt/vectors.json")).unwrap();
+    (
+        file["pool"].as_str().unwrap().to_owned(),
+        file["key_arn"].as_str().unwrap().to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn a_message_with_too_many_data_keys_costs_no_kms_call() {
+    let (pool, key_arn) = pool_and_key();
+    // Unsigned (0x0478): nothing before KMS would stop a forged message.
+    let v = vector("v2-0478-framed");
+    let (decryptor, calls) = counting_decryptor(&key_arn);
+    for count in [MAX_DATA_KEYS as u16 + 1, 200, u16::MAX / 64] {
+        let code =
+            base64::engine::general_purpose::STANDARD.encode(with_data_keys(&v, count, &key_arn));
+        let refusal = decryptor.decrypt_code(&code, &pool).await.unwrap_err();
+        assert_eq!(refusal.user_message(), crate::INTERNAL_MESSAGE);
+        assert!(
+            refusal.to_string().contains(&format!(
+                "the message has {count} encrypted data keys, more than the {MAX_DATA_KEYS} accepted"
+            )),
+            "{refusal}"
+        );
+    }
+    assert_eq!(calls.0.load(std::sync::atomic::Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn at_most_max_kms_decrypts_data_keys_are_sent_to_kms() {
+    let (pool, key_arn) = pool_and_key();
+    let v = vector("v2-0478-framed");
+    let (decryptor, calls) = counting_decryptor(&key_arn);
+    let code = base64::engine::general_purpose::STANDARD.encode(with_data_keys(
+        &v,
+        MAX_DATA_KEYS as u16,
+        &key_arn,
+    ));
+    let refusal = decryptor
+        .decrypt_code(&code, &pool)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        calls.0.load(std::sync::atomic::Ordering::SeqCst),
+        MAX_KMS_DECRYPTS
+    );
+    assert!(
+        refusal.contains(&format!(
+            "{} more data keys for it left untried",
+            MAX_DATA_KEYS - MAX_KMS_DECRYPTS
+        )),
+        "{refusal}"
+    );
+}
+
+#[test]
+fn the_limits_leave_room_for_what_cognito_and_cognito_local_send() {
+    // Cognito: one data key; cognito-local: two, both under the pool's key.
+    const { assert!(MAX_KMS_DECRYPTS >= 2 && MAX_DATA_KEYS >= MAX_KMS_DECRYPTS) };
+    let two = vector("v2-0578-two-keys");
+    assert_eq!(Message::parse(&two.message).unwrap().data_keys.len(), 2);
+}
+
+/// A key that counts how often it is compared and hashed.
+struct Counted<'a>(&'a str, &'a std::cell::Cell<usize>);
+
+impl PartialEq for Counted<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.1.set(self.1.get() + 1);
+        self.0 == other.0
+    }
+}
+
+impl Eq for Counted<'_> {}
+
+impl std::hash::Hash for Counted<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.1.set(self.1.get() + 1);
+        self.0.hash(state);
+    }
+}
+
+#[test]
+fn the_duplicate_key_check_is_linear() {
+    // As many distinct keys as a context's 64 KiB hold, then the first again.
+    let keys: Vec<String> = (0..10_850).map(|i| format!("{i:x}")).collect();
+    let work = std::cell::Cell::new(0);
+    let found = message::first_duplicate(keys.iter().map(|key| Counted(key, &work)));
+    assert!(found.is_none());
+    assert!(
+        work.get() <= 3 * keys.len(),
+        "{} comparisons and hashes for {} keys",
+        work.get(),
+        keys.len()
+    );
+    let work = std::cell::Cell::new(0);
+    let found = message::first_duplicate(
+        keys.iter()
+            .chain(std::iter::once(&keys[0]))
+            .map(|key| Counted(key, &work)),
+    );
+    assert_eq!(found.map(|key| key.0), Some("0"));
+    assert!(work.get() <= 3 * (keys.len() + 1), "{}", work.get());
+}
+
+/// A version 2, 0x0478 message whose encryption context is `pairs`, in
+/// that order; the rest is `v`'s (its tag no longer matches: only parsing
+/// is tested).
+fn with_context(v: &Vector, pairs: &[(&str, &str)]) -> Vec<u8> {
+    let bytes = &v.message;
+    let aad_len = usize::from(u16::from_be_bytes([bytes[35], bytes[36]]));
+    let mut aad = (pairs.len() as u16).to_be_bytes().to_vec();
+    for (key, value) in pairs {
+        for field in [key, value] {
+            aad.extend_from_slice(&(field.len() as u16).to_be_bytes());
+            aad.extend_from_slice(field.as_bytes());
+        }
+    }
+    let mut message = bytes[..35].to_vec();
+    message.extend_from_slice(&(aad.len() as u16).to_be_bytes());
+    message.extend_from_slice(&aad);
+    message.extend_from_slice(&bytes[37 + aad_len..]);
+    message
+}
+
+#[test]
+fn reads_a_full_context_and_finds_a_key_twice_anywhere_in_it() {
+    let v = vector("v2-0478-frames");
+    // 8,000 keys: 59,634 bytes of context, near its 65,535.
+    let keys: Vec<String> = (0..8_000).map(|i| format!("{i:x}")).collect();
+    let mut pairs: Vec<(&str, &str)> = keys.iter().map(|key| (key.as_str(), "")).collect();
+    let bytes = with_context(&v, &pairs);
+    let message = Message::parse(&bytes).unwrap();
+    assert_eq!(message.context.len(), keys.len());
+    assert_eq!(message.context_value("1f3f"), Some(""));
+    pairs.push(("fa0", "again"));
+    let refusal = internal_message(__open(&with_context(&v, &pairs), &[0; 32]));
+    assert!(
+        refusal.contains("the encryption context has fa0 twice"),
+        "{refusal}"
+    );
+}
+
+#[test]
+fn the_code_is_decrypted_into_one_buffer_and_never_shown() {
+    for name in ["v1-0378-frames", "v2-0478-frames", "v2-0578-frames"] {
+        let v = vector(name);
+        let code = __open(&v.message, v.data_key.as_deref().unwrap()).unwrap();
+        assert_eq!(code, v.plaintext.as_str());
+        // Sized once from the frames' lengths: a buffer grown frame by
+        // frame would have left its smaller copies behind, unwiped.
+        assert_eq!(code.0.capacity(), v.plaintext.len(), "{name}");
+        let shown = format!("{code:?}");
+        assert!(!shown.contains(&v.plaintext[..6]), "{shown}");
+        assert_eq!(shown, format!("Code({} bytes)", v.plaintext.len()));
+    }
+}
+
+#[test]
+fn wiped_zeroes_a_value_when_dropped() {
+    let mut slot = std::mem::MaybeUninit::new(message::Wiped::new([0xa5u8; 64]));
+    assert_eq!(**unsafe { slot.assume_init_ref() }, [0xa5; 64]);
+    // SAFETY: initialised above, dropped once; the slot's bytes stay ours to
+    // read, and Wiped's drop wrote every one of them.
+    unsafe { slot.assume_init_drop() };
+    let bytes = unsafe {
+        std::slice::from_raw_parts(slot.as_ptr().cast::<u8>(), std::mem::size_of_val(&slot))
+    };
+    assert!(bytes.iter().all(|&byte| byte == 0), "{bytes:?}");
+}
