@@ -829,7 +829,7 @@ fn a_renamed_pool_is_refused_until_renamed_from_keeps_it() {
         "one error: {stderr}"
     );
     assert!(
-        stderr.contains("pools.Clients.renamed_from: cognito-trigger.lock records no user pool \"Costumers\": it records \"Clients\""),
+        stderr.contains("pools.Clients.renamed_from: cognito-trigger.lock records no user pool \"Costumers\" in the stack: it records \"Clients\""),
         "{stderr}"
     );
 }
@@ -1215,4 +1215,84 @@ fn pool_access_grants_exactly_its_actions_on_exactly_the_function_s_pools() {
         assert!(stderr.contains(wanted), "{wanted}\n{stderr}");
     }
     assert_eq!(package.template(), None);
+}
+
+#[test]
+fn a_rename_that_leaves_a_settings_section_behind_is_refused_until_it_says_which() {
+    let package = Package::new(
+        "rename-with-section",
+        &[
+            (
+                "src/bin/a.rs",
+                &handler("pool = \"Old\", trigger = PreSignUp", "a"),
+            ),
+            (
+                "Cargo.toml+",
+                "\n[package.metadata.cognito-trigger.pools.Old]\nallow_public_sign_ups = false\n",
+            ),
+        ],
+    );
+    let (success, stderr) = package.cargo("check");
+    assert!(success, "{stderr}");
+    // The section would keep `Old` without triggers, and `New` start empty.
+    edit(&package.dir, "src/bin/a.rs", "\"Old\"", "\"New\"");
+    let stderr = package.fails();
+    assert_eq!(
+        stderr.matches("error: rename-with-section").count(),
+        1,
+        "one error: {stderr}"
+    );
+    assert!(
+        stderr.contains("Cargo.toml:15:41: package.metadata.cognito-trigger.pools.Old: user pool \"Old\" has no #[cognito_trigger] declaration left, and \"New\" is new: if you renamed it, add `renamed_from = \"Old\"`"),
+        "{stderr}"
+    );
+    // A `renamed_from` naming nothing recorded is the one error.
+    edit(
+        &package.dir,
+        "Cargo.toml",
+        "[package.metadata.cognito-trigger.pools.Old]\n",
+        "[package.metadata.cognito-trigger.pools.New]\nrenamed_from = \"Olld\"\n\n[package.metadata.cognito-trigger.pools.Old]\n",
+    );
+    let stderr = package.fails();
+    assert_eq!(
+        stderr.matches("error: rename-with-section").count(),
+        1,
+        "one error: {stderr}"
+    );
+    assert!(
+        stderr.contains("pools.New.renamed_from: cognito-trigger.lock records no user pool \"Olld\" in the stack: did you mean \"Old\"?"),
+        "{stderr}"
+    );
+    // The rename, its settings moved along.
+    edit(
+        &package.dir,
+        "Cargo.toml",
+        "renamed_from = \"Olld\"\n\n[package.metadata.cognito-trigger.pools.Old]\n",
+        "renamed_from = \"Old\"\n",
+    );
+    let (success, stderr) = package.cargo("check");
+    assert!(success, "{stderr}");
+    let template = package.template().unwrap();
+    let pool = resource(&template, "CognitoUserPoolOld");
+    assert!(
+        pool.contains("UserPoolName: New\n") && pool.contains("AllowAdminCreateUserOnly: true"),
+        "{pool}"
+    );
+    // A new pool may take the old name: it gets a logical ID of its own.
+    std::fs::write(
+        package.dir.join("src/bin/b.rs"),
+        handler("pool = \"Old\", trigger = PreSignUp", "b"),
+    )
+    .unwrap();
+    let (success, stderr) = package.cargo("check");
+    assert!(success, "{stderr}");
+    let template = package.template().unwrap();
+    assert!(
+        resource(&template, "CognitoUserPoolOld2").contains("UserPoolName: Old\n"),
+        "{template}"
+    );
+    assert!(
+        resource(&template, "CognitoUserPoolOld").contains("UserPoolName: New\n"),
+        "{template}"
+    );
 }

@@ -14,6 +14,7 @@ use super::ids::{FunctionIds, PoolIds};
 use super::lambda::statement;
 use super::lock::Keep;
 use super::node::{Map, Node, get_att, reference};
+use super::overrides::unite_depends_on;
 use super::template::Protected;
 use cognito_trigger_core::manifest::Function;
 use cognito_trigger_core::naming::{PoolReference, pool_reference};
@@ -82,13 +83,7 @@ pub fn add(
     ));
     for id in waiting {
         if let Some(Node::Map(resource)) = resources.get_mut(&id) {
-            let mut depends_on = match resource.get("DependsOn") {
-                Some(Node::List(items)) => items.clone(),
-                Some(one) => vec![one.clone()],
-                None => Vec::new(),
-            };
-            depends_on.push(ids.pool_access.as_str().into());
-            resource.insert("DependsOn", depends_on);
+            unite_depends_on(resource, ids.pool_access.as_str().into());
         }
     }
 }

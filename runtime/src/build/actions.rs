@@ -151,16 +151,17 @@ pub const NOT_ON_A_POOL: [(&str, &str); 3] = [
 /// `cognito-idp:AdminAddUserToGroup`), if a function may be granted it on
 /// its pools; else why not, and what to write instead.
 pub fn on_one_pool(given: &str) -> Result<&'static str, String> {
+    // IAM reads action names without regard to case.
     let name = match given.split_once(':') {
         None => given,
-        Some((SERVICE, name)) => name,
+        Some((service, name)) if service.eq_ignore_ascii_case(SERVICE) => name,
         Some(_) => {
             return Err(format!(
                 "`{given}` is not a Cognito user pool action: `pool_access` grants `{SERVICE}:` actions on the function's own pools; grant other services' actions with `policy_statements`"
             ));
         }
     };
-    if let Some(action) = ON_ONE_POOL.iter().find(|a| **a == name) {
+    if let Some(action) = ON_ONE_POOL.iter().find(|a| a.eq_ignore_ascii_case(name)) {
         return Ok(action);
     }
     if name.contains(['*', '?']) {
@@ -214,6 +215,10 @@ mod tests {
         );
         assert_eq!(
             on_one_pool("cognito-idp:AdminLinkProviderForUser"),
+            Ok("AdminLinkProviderForUser")
+        );
+        assert_eq!(
+            on_one_pool("Cognito-IDP:adminlinkproviderforuser"),
             Ok("AdminLinkProviderForUser")
         );
     }

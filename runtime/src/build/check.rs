@@ -13,7 +13,9 @@ use super::limits::{self, LOGICAL_ID};
 use super::lock::{self, Lock};
 use super::node::{self, Map, Node};
 use super::problem::{CARGO_TOML, Problem};
-use super::settings::{FunctionSettings, LogFormat, PoolSettings, Settings, metadata_path};
+use super::settings::{
+    Architecture, FunctionSettings, LogFormat, PoolSettings, Settings, metadata_path,
+};
 use super::template::{Generated, pools};
 use super::{Template, cargo, paths, workspace};
 use crate::KMS_KEY_ARN_VARIABLE;
@@ -42,7 +44,7 @@ pub fn settings_targets(
             }
             continue;
         }
-        if lock::records(lock, pool) {
+        if lock::records(lock, pool, Some(pool_settings)) {
             continue;
         }
         let existing = manifest
@@ -75,6 +77,29 @@ pub fn settings_targets(
             ));
         }
     }
+}
+
+/// The attach function is built with the package's other binaries, and
+/// `cargo lambda build` builds them all for one architecture: with the
+/// functions on both and no package-wide `architecture`, it has none to
+/// follow.
+pub fn one_attach_architecture(
+    manifest: &Manifest,
+    settings: &Settings,
+    architectures: &[Architecture],
+) -> Option<Problem> {
+    let attaches = manifest
+        .functions
+        .iter()
+        .flat_map(|f| &f.declarations)
+        .any(|d| d.existing);
+    (attaches && settings.defaults.architecture.is_none() && architectures.len() > 1).then(|| {
+        Problem::new(
+            CARGO_TOML,
+            metadata_path(&[]),
+            "the functions are built for both arm64 and x86_64, and the custom resource that attaches them to existing pools is built with them: set `architecture` for the whole package, as `cargo lambda build` builds one at a time",
+        )
+    })
 }
 
 /// Every rule on a binary's function settings in force (`chosen`, from its

@@ -145,6 +145,7 @@ fn generate_template(
         let context = lock::Context {
             settings,
             overrides: overrides.as_ref(),
+            created: &generated.created,
         };
         problems.extend(lock::check(lock, &recorded, &context));
     }

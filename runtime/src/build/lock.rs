@@ -55,7 +55,8 @@ impl Lock {
 
     /// Whether `name` is a recorded pool's, or gives a recorded pool's ID.
     fn knows(&self, name: &str) -> bool {
-        self.pools.contains_key(name) || self.by_id(&pool_logical_id(name)).is_some()
+        self.active().any(|(recorded, _)| recorded == name)
+            || self.by_id(&pool_logical_id(name)).is_some()
     }
 
     /// The recorded pool whose logical ID is `id`, if still in the stack.
@@ -110,6 +111,23 @@ fn parse(text: &str) -> Result<Lock, Vec<Problem>> {
         ),
         None => wrong(vec!["version"], "expected `version = 1`"),
     }
+    // A key the build does not write is a hand edit that would switch
+    // protection off unseen (a `[pool.X]` for `[pools.X]`).
+    let mut unknown = |path: Vec<&str>, table: &toml::Table, known: &[&str]| {
+        for key in table.keys().filter(|k| !known.contains(&k.as_str())) {
+            let mut at = path.clone();
+            at.push(key);
+            wrong(at, &format!("unknown key `{key}`"));
+        }
+    };
+    unknown(Vec::new(), &table, &["version", "pools"]);
+    const ENTRY: [&str; 4] = ["logical_id", "retired", "unchangeable", "clients"];
+    for (name, pool) in tables(table.get("pools")) {
+        unknown(vec!["pools", name], pool, &ENTRY);
+        for (client, value) in tables(pool.get("clients")) {
+            unknown(vec!["pools", name, "clients", client], value, &ENTRY[..3]);
+        }
+    }
     let mut lock = Lock::default();
     for (name, pool) in tables(table.get("pools")) {
         let Some(mut entry) = locked(pool) else {
@@ -136,12 +154,22 @@ fn parse(text: &str) -> Result<Lock, Vec<Problem>> {
     }
 }
 
+/// The entries of the table `value`; an entry that is no table reads as an
+/// empty one, which has no `logical_id` and is refused.
 fn tables(value: Option<&toml::Value>) -> impl Iterator<Item = (&String, &toml::Table)> {
+    static EMPTY: std::sync::OnceLock<toml::Table> = std::sync::OnceLock::new();
     value
         .and_then(toml::Value::as_table)
         .into_iter()
         .flatten()
-        .filter_map(|(key, value)| Some((key, value.as_table()?)))
+        .map(|(key, value)| {
+            (
+                key,
+                value
+                    .as_table()
+                    .unwrap_or_else(|| EMPTY.get_or_init(toml::Table::new)),
+            )
+        })
 }
 
 fn locked(table: &toml::Table) -> Option<Locked> {
@@ -211,6 +239,8 @@ fn entry(locked: &Locked) -> toml::Table {
 pub struct Keep<'a> {
     pub lock: Option<&'a Lock>,
     pub settings: &'a Settings,
+    /// The pools this build creates, by name.
+    pub created: Vec<&'a str>,
 }
 
 impl Keep<'_> {
@@ -223,9 +253,24 @@ impl Keep<'_> {
             .and_then(|s| s.renamed_from.as_deref())
             .filter(|from| self.lock.is_none_or(|lock| lock.knows(from)))
             .unwrap_or(name);
-        let id = self
-            .recorded(kept)
-            .map_or_else(|| pool_logical_id(kept), |pool| pool.logical_id.clone());
+        if let Some(pool) = self.recorded(kept) {
+            return PoolIds::with_id(pool.logical_id.clone());
+        }
+        // A new pool whose name gives the ID a renamed pool keeps (a new
+        // `Customers` after `Customers` became `Clients`) gets the next free
+        // one, which the lock then keeps.
+        let base = pool_logical_id(kept);
+        let taken = |id: &str| {
+            self.lock.is_some_and(|lock| {
+                lock.by_id(id).is_some_and(|(holder, _)| {
+                    holder != name && self.created.contains(&holder.as_str())
+                })
+            })
+        };
+        let id = std::iter::once(base.clone())
+            .chain((2..).map(|n| format!("{base}{n}")))
+            .find(|id| !taken(id))
+            .expect("an unbounded sequence has a free ID");
         PoolIds::with_id(id)
     }
 
@@ -251,15 +296,23 @@ impl Keep<'_> {
     }
 }
 
-/// Whether the lock records pool `name`, in the stack or retired: its
-/// settings section is then no typo.
-pub fn records(lock: Option<&Lock>, name: &str) -> bool {
-    lock.is_some_and(|lock| lock.pools.contains_key(name))
+/// Whether the lock records pool `name` (in the stack or retired), or the
+/// pool its section says it is `renamed_from`: its settings section is then
+/// no typo, and keeps the pool without handlers.
+pub fn records(lock: Option<&Lock>, name: &str, section: Option<&PoolSettings>) -> bool {
+    lock.is_some_and(|lock| {
+        lock.pools.contains_key(name)
+            || section
+                .and_then(|s| s.renamed_from.as_deref())
+                .is_some_and(|from| lock.knows(from))
+    })
 }
 
 /// A pool the template creates, as this build made it.
 pub struct Created {
     pub name: String,
+    /// Whether a declaration has it (else a settings section keeps it).
+    pub declared: bool,
     pub ids: PoolIds,
     /// `(name, logical ID)` of each of its clients.
     pub clients: Vec<(String, String)>,
@@ -349,8 +402,9 @@ fn values(template: &Map, id: &str, properties: &[Unchangeable]) -> BTreeMap<Str
     properties
         .iter()
         .filter_map(|p| {
+            // A null is no value, as CloudFormation reads it (and TOML has none).
             let value = serde_json::to_value(given.get(p.property)?).ok()?;
-            Some((p.property.to_owned(), value))
+            (!value.is_null()).then(|| (p.property.to_owned(), value))
         })
         .collect()
 }
@@ -360,18 +414,28 @@ fn values(template: &Map, id: &str, properties: &[Unchangeable]) -> BTreeMap<Str
 pub struct Context<'a> {
     pub settings: &'a Settings,
     pub overrides: Option<&'a Overrides<'a>>,
+    /// The pools the template creates.
+    pub created: &'a [Created],
 }
 
 /// Every way this build would lose what `old` records, each with its way
 /// out, and the misuses of those ways out.
 pub fn check(old: &Lock, new: &Lock, context: &Context) -> Vec<Problem> {
     let mut problems = Vec::new();
-    vanished_pools(old, new, context, &mut problems);
-    unknown_renames(old, context, &mut problems);
+    unknown_renames(old, new, context, &mut problems);
+    // A `renamed_from` that names nothing recorded is the one mistake:
+    // what it meant would be reported again as vanished.
+    let renames_known = problems.is_empty();
+    if renames_known {
+        vanished_pools(old, new, context, &mut problems);
+        kept_beside_new_pools(old, new, context, &mut problems);
+    }
     for (name, pool) in new.active() {
         if let Some((old_name, before)) = old.by_id(&pool.logical_id) {
             changed(before, pool, name, None, old_name, context, &mut problems);
-            vanished_clients(before, pool, name, old_name, context, &mut problems);
+            if renames_known {
+                vanished_clients(before, pool, name, old_name, context, &mut problems);
+            }
         }
     }
     problems
@@ -416,9 +480,52 @@ fn vanished_pools(old: &Lock, new: &Lock, context: &Context, problems: &mut Vec<
     }
 }
 
+/// A recorded pool that lost its last handler while a new pool appears
+/// looks like a rename whose `renamed_from` is missing: its section (kept
+/// for its settings) would keep it without triggers, and the renamed pool
+/// would start empty. `keep = true` says both pools are meant.
+fn kept_beside_new_pools(old: &Lock, new: &Lock, context: &Context, problems: &mut Vec<Problem>) {
+    let added: Vec<&str> = new
+        .active()
+        .filter(|(_, pool)| old.by_id(&pool.logical_id).is_none())
+        .map(|(name, _)| name.as_str())
+        .collect();
+    if added.is_empty() {
+        return;
+    }
+    for created in context.created.iter().filter(|c| !c.declared) {
+        let section = context.settings.pools.get(&created.name);
+        if section.and_then(|s| s.keep) == Some(true) || old.by_id(&created.ids.pool).is_none() {
+            continue;
+        }
+        let name = &created.name;
+        problems.push(Problem::on_key(
+            CARGO_TOML,
+            metadata_path(&["pools", name]),
+            format!(
+                "user pool \"{name}\" has no #[cognito_trigger] declaration left, and {} new: if you renamed it, add `renamed_from = \"{name}\"` under the new name's section (and move this section's settings there), so that the pool and its users keep their logical ID; to keep \"{name}\" without triggers beside the new pool, add `keep = true` here",
+                match &added[..] {
+                    [one] => format!("\"{one}\" is"),
+                    several => format!("{} are", several.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")),
+                }
+            ),
+        ));
+    }
+}
+
 /// `renamed_from` must name what the lock records, or it keeps nothing.
-fn unknown_renames(old: &Lock, context: &Context, problems: &mut Vec<Problem>) {
-    let recorded: Vec<&str> = old.pools.keys().map(String::as_str).collect();
+fn unknown_renames(old: &Lock, new: &Lock, context: &Context, problems: &mut Vec<Problem>) {
+    // The likeliest meant: the recorded pools this build would lose.
+    let vanished: Vec<&str> = old
+        .active()
+        .filter(|(_, pool)| new.by_id(&pool.logical_id).is_none())
+        .map(|(name, _)| name.as_str())
+        .collect();
+    let recorded: Vec<&str> = if vanished.is_empty() {
+        old.active().map(|(name, _)| name.as_str()).collect()
+    } else {
+        vanished
+    };
     for (name, pool) in &context.settings.pools {
         if let Some(from) = &pool.renamed_from
             && !old.knows(from)
@@ -427,12 +534,40 @@ fn unknown_renames(old: &Lock, context: &Context, problems: &mut Vec<Problem>) {
                 CARGO_TOML,
                 metadata_path(&["pools", name, "renamed_from"]),
                 format!(
-                    "{LOCK_FILE} records no user pool \"{from}\": {}",
+                    "{LOCK_FILE} records no user pool \"{from}\" in the stack: {}",
                     hint(from, &recorded, Quoted::Value, "it records")
                 ),
             ));
         }
+        let Some((_, locked)) = new.by_id(&keep_id(new, name)) else {
+            continue;
+        };
+        let before = old.by_id(&locked.logical_id).map(|(_, b)| b);
+        for (client, settings) in &pool.clients {
+            if let Some(from) = &settings.renamed_from
+                && before.is_none_or(|b| b.clients.get(from).is_none_or(|c| c.retired))
+            {
+                let known: Vec<&str> = before
+                    .map(|b| b.clients.keys().map(String::as_str).collect())
+                    .unwrap_or_default();
+                problems.push(Problem::new(
+                    CARGO_TOML,
+                    metadata_path(&["pools", name, "clients", client, "renamed_from"]),
+                    format!(
+                        "{LOCK_FILE} records no app client \"{from}\" of user pool \"{name}\": {}",
+                        hint(from, &known, Quoted::Value, "it records")
+                    ),
+                ));
+            }
+        }
     }
+}
+
+/// The logical ID pool `name` has in `lock` (the one just recorded).
+fn keep_id(lock: &Lock, name: &str) -> String {
+    lock.pools
+        .get(name)
+        .map_or_else(|| pool_logical_id(name), |pool| pool.logical_id.clone())
 }
 
 /// A recorded client missing from the template would be deleted, and every
@@ -565,6 +700,9 @@ fn differs(additions: Additions, old: Option<&Value>, new: Option<&Value>) -> bo
         .all(|entry| {
             let name = &entry["Name"];
             entry["Required"] != Value::Bool(true)
+                && !name
+                    .as_str()
+                    .is_some_and(|n| unchangeable::STANDARD_ATTRIBUTES.contains(&n))
                 && !old.iter().any(|before| before["Name"] == *name)
         });
     !(kept && added_optional)
@@ -693,8 +831,12 @@ mod tests {
             "one changed"
         );
         assert!(
-            differs(json!([tenant, {"Name": "email", "Required": true}])),
+            differs(json!([tenant, {"Name": "plan", "Required": true}])),
             "a required one added"
+        );
+        assert!(
+            differs(json!([tenant, {"Name": "email", "Mutable": false}])),
+            "a standard one added"
         );
         assert!(super::differs(
             Additions::None,

@@ -59,6 +59,7 @@
 //! retain = false                   # default true: Retain policies and DeletionProtection
 //! renamed_from = "Old name"        # keeps the renamed pool's logical ID (see below)
 //! retired = true                   # a recorded pool leaves the template
+//! keep = true                      # a recorded pool stays without handlers beside new pools
 //! allow_public_sign_ups = true     # false: only administrators create users
 //! auto_verified_attributes = ["email"]
 //! username_attributes = ["email"]

@@ -162,7 +162,7 @@ impl Merger<'_> {
 
 /// `DependsOn` is a name or a list of names; the result lists each once, the
 /// generated ones first.
-fn unite_depends_on(resource: &mut Map, given: Node) {
+pub fn unite_depends_on(resource: &mut Map, given: Node) {
     let as_list = |node: Option<Node>| match node {
         Some(Node::List(items)) => items,
         Some(single) => vec![single],

@@ -25,8 +25,9 @@ pub fn workspace_root(dir: &Path) -> PathBuf {
     let dir = normalize(dir);
     dir.ancestors()
         .find(|a| {
-            std::fs::read_to_string(a.join("Cargo.toml"))
-                .is_ok_and(|toml| toml.lines().any(|l| l.trim() == "[workspace]"))
+            std::fs::read_to_string(a.join("Cargo.toml")).is_ok_and(|text| {
+                toml::from_str::<toml::Table>(&text).is_ok_and(|t| t.contains_key("workspace"))
+            })
         })
         .unwrap_or(&dir)
         .to_path_buf()

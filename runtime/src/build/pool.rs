@@ -37,6 +37,7 @@ pub fn add_pool(
     let settings = keep.settings.pools.get(pool);
     let mut created = Created {
         name: pool.to_owned(),
+        declared: !declarations.is_empty(),
         ids: PoolIds::with_id(pool_ids.pool.clone()),
         clients: Vec::new(),
     };
@@ -183,6 +184,16 @@ pub fn add_pool(
                     .unwrap_or(&[AuthFlow::UserSrp, AuthFlow::RefreshToken]),
             );
             created.clients.push((name.clone(), client_id.clone()));
+            // What would replace or delete the client is the settings' alone.
+            let client_origin = || settings_origin(&format!("clients.\"{name}\""));
+            for path in [
+                &["DeletionPolicy"][..],
+                &["UpdateReplacePolicy"],
+                &["Properties", "UserPoolId"],
+                &["Properties", "GenerateSecret"],
+            ] {
+                protected.push(Protected::at(&client_id, path, client_origin()));
+            }
             // An app knows its client by ID, which a new client would not keep.
             resources.insert(
                 client_id.clone(),

@@ -114,6 +114,9 @@ pub struct PoolSettings {
     pub renamed_from: Option<String>,
     /// The pool leaves the template (and the stack; retained unless `retain = false`).
     pub retired: Option<bool>,
+    /// The pool stays in the template without handlers, even as new pools
+    /// appear beside it (which would otherwise look like a rename).
+    pub keep: Option<bool>,
     pub allow_public_sign_ups: Option<bool>,
     pub auto_verified_attributes: Option<Vec<UserAttribute>>,
     pub username_attributes: Option<Vec<UserAttribute>>,
@@ -357,13 +360,7 @@ impl<'a> Reader<'a> {
             pools.insert(pool.to_owned(), settings);
         });
         let overrides = self.string("overrides");
-        let mut defaults = self.function();
-        defaults.given = self
-            .asked
-            .iter()
-            .copied()
-            .filter(|key| self.table.contains_key(*key))
-            .collect();
+        let defaults = self.function();
         Settings {
             overrides,
             defaults,
@@ -590,6 +587,7 @@ impl<'a> Reader<'a> {
             retain: self.boolean("retain"),
             renamed_from: self.string("renamed_from"),
             retired: self.boolean("retired"),
+            keep: self.boolean("keep"),
             allow_public_sign_ups: self.boolean("allow_public_sign_ups"),
             auto_verified_attributes: self.list_of("auto_verified_attributes"),
             username_attributes: self.list_of("username_attributes"),

@@ -9,7 +9,7 @@ use super::limits;
 use super::lock::{self, Created, Keep, Lock};
 use super::node::{Map, Node};
 use super::problem::{CARGO_TOML, Problem};
-use super::settings::{PoolSettings, Settings, metadata_path};
+use super::settings::{Architecture, PoolSettings, Settings, metadata_path};
 use super::{access, alias, check, existing, function, pool};
 use cognito_trigger_core::manifest::{Declared, Function, Manifest};
 use std::collections::BTreeMap;
@@ -60,13 +60,20 @@ pub fn generate(
         aliased: Vec::new(),
         created: Vec::new(),
     };
-    let keep = Keep { lock, settings };
+    let created_pools = pools(manifest, settings, lock);
+    let keep = Keep {
+        lock,
+        settings,
+        created: created_pools.keys().copied().collect(),
+    };
     let mut resources = Map::new();
     let mut outputs = Map::new();
     // What Cognito invokes, by binary: the function, or its alias.
     let mut targets: BTreeMap<String, Node> = BTreeMap::new();
     // The Cognito actions each function may call on its pools.
     let mut grants: Vec<(&Function, Vec<&'static str>)> = Vec::new();
+    // The architectures the functions are built for.
+    let mut architectures: Vec<Architecture> = Vec::new();
     for function in &manifest.functions {
         let chosen = settings
             .functions
@@ -95,6 +102,10 @@ pub fn generate(
             function.bin.clone(),
             ids.invoke_target(chosen.alias.is_some()),
         );
+        let architecture = chosen.architecture.unwrap_or(DEFAULT_ARCHITECTURE);
+        if !architectures.contains(&architecture) {
+            architectures.push(architecture);
+        }
         if let Some(actions) = chosen.pool_access.clone().filter(|a| !a.is_empty()) {
             grants.push((function, actions));
         }
@@ -104,7 +115,8 @@ pub fn generate(
         }
     }
     let mut pool_ids: BTreeMap<String, &str> = BTreeMap::new();
-    for (pool, declarations) in pools(manifest, settings, lock) {
+    for (pool, declarations) in &created_pools {
+        let (pool, declarations) = (*pool, declarations.as_slice());
         let ids = keep.pool(pool);
         // Only `renamed_from` can give two pools one ID: declarations with
         // one are refused at the attribute (core's package checks).
@@ -134,17 +146,24 @@ pub fn generate(
             &mut generated.protected,
             &mut errors,
             (pool, ids),
-            &declarations,
+            declarations,
             &keep,
             &targets,
         );
         generated.created.push(created);
     }
     let mut parameters = Map::new();
-    let architecture = settings
-        .defaults
-        .architecture
-        .unwrap_or(DEFAULT_ARCHITECTURE);
+    // The attach function is one more binary of the same build.
+    let architecture = match (settings.defaults.architecture, &architectures[..]) {
+        (Some(package), _) => package,
+        (None, [all]) => *all,
+        (None, _) => DEFAULT_ARCHITECTURE,
+    };
+    errors.extend(check::one_attach_architecture(
+        manifest,
+        settings,
+        &architectures,
+    ));
     existing::add_attachments(
         &mut resources,
         &mut parameters,
@@ -219,7 +238,9 @@ pub fn pools<'a>(
         }
     }
     for (pool, pool_settings) in &settings.pools {
-        if lock::records(lock, pool) && !PoolSettings::is_retired(Some(pool_settings)) {
+        if lock::records(lock, pool, Some(pool_settings))
+            && !PoolSettings::is_retired(Some(pool_settings))
+        {
             pools.entry(pool.as_str()).or_default();
         }
     }

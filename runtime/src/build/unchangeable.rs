@@ -18,13 +18,37 @@ pub struct Unchangeable {
     pub why: &'static str,
 }
 
+/// The standard attributes of every pool (developer guide, "User pool
+/// attributes"): a `Schema` entry naming one configures it, and cannot be
+/// added once the pool exists; only custom attributes can.
+pub const STANDARD_ATTRIBUTES: [&str; 18] = [
+    "address",
+    "birthdate",
+    "email",
+    "family_name",
+    "gender",
+    "given_name",
+    "locale",
+    "middle_name",
+    "name",
+    "nickname",
+    "phone_number",
+    "picture",
+    "preferred_username",
+    "profile",
+    "sub",
+    "updated_at",
+    "website",
+    "zoneinfo",
+];
+
 /// Whether a list may grow after creation.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Additions {
     /// No change at all.
     None,
-    /// New entries (by `Name`) that are not `Required`; recorded entries
-    /// stay as they are.
+    /// New custom attributes (by `Name`, not standard ones) that are not
+    /// `Required`; recorded entries stay as they are.
     Optional,
 }
 

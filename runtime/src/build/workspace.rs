@@ -36,8 +36,9 @@ pub fn members(root: &Path) -> Vec<PathBuf> {
     for pattern in list("members") {
         for dir in expand(root, &pattern) {
             let dir = paths::normalize(&dir);
-            if dir.join("Cargo.toml").is_file() && !excluded.contains(&dir) && !found.contains(&dir)
-            {
+            // As cargo reads `exclude`: a path and everything below it.
+            let excluded = excluded.iter().any(|e| dir.starts_with(e));
+            if dir.join("Cargo.toml").is_file() && !excluded && !found.contains(&dir) {
                 found.push(dir);
             }
         }

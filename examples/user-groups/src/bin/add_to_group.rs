@@ -11,7 +11,7 @@ use aws_sdk_cognitoidentityprovider::error::DisplayErrorContext;
 use cognito_trigger::events::{PostConfirmationEvent, PostConfirmationSource};
 use cognito_trigger::{BoxError, Error, Setup, cognito_trigger};
 
-/// The group every confirmed user joins; it exists in each pool.
+/// The group every confirmed user joins (resources.yaml creates it).
 const GROUP: &str = "members";
 
 /// The Cognito client, built once per cold start. It reads what Lambda
