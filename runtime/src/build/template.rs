@@ -633,6 +633,54 @@ mod tests {
     }
 
     #[test]
+    fn the_attach_function_follows_the_functions_one_architecture() {
+        let mut legacy = function("legacy", &[("eu-west-1_AbC123", Trigger::PreSignUp)]);
+        legacy.declarations[0].values.existing = true;
+        let other = function("other", &[("Pool", Trigger::PostConfirmation)]);
+        let manifest = Manifest {
+            package: "arch".into(),
+            functions: vec![legacy, other],
+            ..Manifest::default()
+        };
+        let attach_architecture = |text: &str| {
+            let generated = generate(&manifest, &settings_from(text), None, "../../..")
+                .unwrap_or_else(|errors| panic!("{errors:#?}"));
+            let yaml = crate::build::yaml::to_yaml(&generated.template);
+            let attach = yaml
+                .split("  CognitoTriggerAttachLambdaFunction:\n")
+                .nth(1)
+                .unwrap()
+                .to_owned();
+            attach
+                .lines()
+                .find(|l| l.contains("Architectures"))
+                .unwrap()
+                .trim()
+                .to_owned()
+        };
+        assert_eq!(attach_architecture(""), "Architectures: [arm64]");
+        assert_eq!(
+            attach_architecture("architecture = \"x86_64\"\n"),
+            "Architectures: [x86_64]"
+        );
+        assert_eq!(
+            attach_architecture(
+                "[functions.legacy]\narchitecture = \"x86_64\"\n[functions.other]\narchitecture = \"x86_64\"\n"
+            ),
+            "Architectures: [x86_64]"
+        );
+        let errors = errors(
+            &manifest,
+            &settings_from("[functions.legacy]\narchitecture = \"x86_64\"\n"),
+        );
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].contains("set `architecture` for the whole package"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
     fn provisioned_concurrency_needs_an_alias() {
         let manifest = manifest_of(function("sign_up", &[("Pool", Trigger::PreSignUp)]));
         let errors = errors(&manifest, &settings_from("provisioned_concurrency = 2\n"));
