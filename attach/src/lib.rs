@@ -2,6 +2,10 @@
 //! a cognito-trigger function to a user pool the stack does not own.
 //!
 //! Unlike the Serverless Framework's, it
+//! - acts only on the attachments its template declares, for its stack
+//!   ([`declared`]: the template's `COGNITO_TRIGGER_ATTACHMENTS`), refusing
+//!   anything else before any AWS call, and answers only to CloudFormation's
+//!   response URLs or loopback ([`respond::check_url`]);
 //! - finds the pool by ID or ARN, or by name only when the name is unique in
 //!   the account and region (an ambiguous name is an error, never a guess);
 //! - keeps every other setting of the pool: it reads the pool, changes only
@@ -12,8 +16,9 @@
 //!   undone, if a concurrent writer (UpdateUserPool replaces the whole
 //!   configuration) has undone this write or this write another's (the
 //!   template also chains the attachments of a pool, so they never race);
-//! - re-applies the invoke permission (with `SourceArn` and `SourceAccount`)
-//!   on every create and update, and removes it on delete;
+//! - adds the invoke permission (with `SourceArn` and `SourceAccount`)
+//!   before it writes a trigger, leaves an unchanged one alone, and removes
+//!   it on delete after the triggers, on the pool the physical ID names;
 //! - always answers CloudFormation, SUCCESS or FAILED with the reason, before
 //!   the function's deadline, so a stack never hangs on it.
 //!

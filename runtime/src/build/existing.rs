@@ -132,6 +132,10 @@ pub fn add_attachments(
                 "CKV_AWS_116",
                 "CloudFormation learns of every failure from the response it waits for; a dead-letter queue would add nothing",
             ),
+            (
+                "CKV_AWS_173",
+                "Lambda encrypts environment variables at rest with its AWS managed key; this one holds the declared attachments (pool references and function ARNs the template already shows), no secret",
+            ),
         ],
     }
     .add_to(resources);
