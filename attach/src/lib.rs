@@ -2,6 +2,10 @@
 //! a cognito-trigger function to a user pool the stack does not own.
 //!
 //! Unlike the Serverless Framework's, it
+//! - acts only on the attachments its template declares, for its stack
+//!   ([`declared`]: the template's `COGNITO_TRIGGER_ATTACHMENTS`), refusing
+//!   anything else before any AWS call, and answers only to CloudFormation's
+//!   response URLs or loopback ([`respond::check_url`]);
 //! - finds the pool by ID or ARN, or by name only when the name is unique in
 //!   the account and region (an ambiguous name is an error, never a guess);
 //! - keeps every other setting of the pool: it reads the pool, changes only
@@ -12,8 +16,9 @@
 //!   undone, if a concurrent writer (UpdateUserPool replaces the whole
 //!   configuration) has undone this write or this write another's (the
 //!   template also chains the attachments of a pool, so they never race);
-//! - re-applies the invoke permission (with `SourceArn` and `SourceAccount`)
-//!   on every create and update, and removes it on delete;
+//! - adds the invoke permission (with `SourceArn` and `SourceAccount`)
+//!   before it writes a trigger, leaves an unchanged one alone, and removes
+//!   it on delete after the triggers, on the pool the physical ID names;
 //! - always answers CloudFormation, SUCCESS or FAILED with the reason, before
 //!   the function's deadline, so a stack never hangs on it.
 //!
@@ -56,6 +61,7 @@
 // The AWS SDK's futures nest deeper than the default limit allows.
 #![recursion_limit = "256"]
 
+pub mod declared;
 pub mod handler;
 pub mod permission;
 pub mod pool;
@@ -63,6 +69,7 @@ pub mod request;
 pub mod respond;
 mod slots;
 
+pub use declared::Declared;
 pub use handler::{Clients, handle};
 pub use request::{KnownRequest, Properties, Request, Response, Status, TriggerSpec};
 
@@ -88,13 +95,20 @@ pub fn run() {
 async fn serve_all() -> Result<(), lambda_runtime::Error> {
     let clients = Clients::from_env().await;
     let clients = &clients;
+    // Read once: the template sets it, and it changes only with a new deployment.
+    let declared = Declared::from_env();
+    let declared = &declared;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
-        serve(event, clients).await
+        serve(event, declared, clients).await
     }))
     .await
 }
 
-async fn serve(event: LambdaEvent<Value>, clients: &Clients) -> Result<(), lambda_runtime::Error> {
+async fn serve(
+    event: LambdaEvent<Value>,
+    declared: &Result<Declared, String>,
+    clients: &Clients,
+) -> Result<(), lambda_runtime::Error> {
     let request: Request = match serde_json::from_value(event.payload.clone()) {
         Ok(request) => request,
         Err(error) => {
@@ -106,6 +120,28 @@ async fn serve(event: LambdaEvent<Value>, clients: &Clients) -> Result<(), lambd
         let message = "a custom resource request of a type this function does not know";
         return Err(unanswered(message.into()));
     };
+    // Before anything else: a request whose answer would go elsewhere than
+    // to CloudFormation is not CloudFormation's, and gets no action.
+    if let Err(message) = respond::check_url(request.response_url()) {
+        return Err(unanswered(message));
+    }
+    let declared = match declared {
+        Ok(declared) => declared,
+        Err(message) => {
+            let response = request.response(
+                Status::Failed,
+                request
+                    .physical_resource_id()
+                    .unwrap_or(handler::FAILED_CREATE)
+                    .to_owned(),
+                message.clone(),
+                HashMap::new(),
+            );
+            eprintln!("{message}");
+            respond::send(request.response_url(), &response).await?;
+            return Ok(());
+        }
+    };
     // Answer before Lambda's deadline, whatever the calls are doing.
     let left = event
         .context
@@ -113,7 +149,7 @@ async fn serve(event: LambdaEvent<Value>, clients: &Clients) -> Result<(), lambd
         .duration_since(SystemTime::now())
         .unwrap_or_default()
         .saturating_sub(Duration::from_secs(5));
-    let response = match tokio::time::timeout(left, handle(request, clients)).await {
+    let response = match tokio::time::timeout(left, handle(request, declared, clients)).await {
         Ok(response) => response,
         Err(_) => request.response(
             Status::Failed,

@@ -36,7 +36,7 @@ pub async fn find(cognito: &Client, reference: &str) -> Result<Option<UserPoolTy
 }
 
 /// The pool with ID `id`: `Ok(None)` if there is none.
-async fn describe(cognito: &Client, id: &str) -> Result<Option<UserPoolType>, String> {
+pub(crate) async fn describe(cognito: &Client, id: &str) -> Result<Option<UserPoolType>, String> {
     match cognito.describe_user_pool().user_pool_id(id).send().await {
         Ok(output) => Ok(output.user_pool),
         Err(error)

@@ -9,7 +9,9 @@
 //! (`local_…`, region and account `local`) are not shaped like AWS's, so the
 //! handler would read them as names too.
 
-use cognito_trigger_attach::{Clients, KnownRequest, Request, Response, Status, respond};
+use cognito_trigger_attach::{
+    Clients, Declared, KnownRequest, Properties, Request, Response, Status, respond,
+};
 use cognito_trigger_local::emulator::{CognitoLocal, Moto};
 use cognito_trigger_local::http::{self, Server, call};
 use serde_json::{Value, json};
@@ -95,10 +97,22 @@ fn succeeded(response: &Response) {
     assert_eq!(response.status, Status::Success, "{:?}", response.reason);
 }
 
-/// The handler's answer to `request`, of a type it knows.
+/// The handler's answer to `request`, of a type it knows, as a template
+/// that declares that attachment has it handled (tests/forged.rs checks
+/// what the template does not declare).
 async fn handle(request: &Request, clients: &Clients) -> Response {
     let known = KnownRequest::of(request).expect("a Create, Update or Delete");
-    cognito_trigger_attach::handle(known, clients).await
+    let properties = match request {
+        Request::Create(r) => &r.resource_properties,
+        Request::Update(r) => &r.resource_properties,
+        Request::Delete(r) => &r.resource_properties,
+        _ => unreachable!("a known request"),
+    };
+    let declared = Declared {
+        stack_id: STACK_ID.into(),
+        attachments: vec![Properties::from_value(properties).unwrap()],
+    };
+    cognito_trigger_attach::handle(known, &declared, clients).await
 }
 
 /// Why the handler failed.

@@ -9,8 +9,18 @@ use serde_json::{Value, json};
 use std::sync::mpsc;
 use std::time::Duration;
 
+/// The stack, and the one attachment it declares, as the template hands
+/// them to the function (`COGNITO_TRIGGER_ATTACHMENTS`).
+const STACK_ID: &str = "arn:aws:cloudformation:us-east-1:123456789012:stack/s/1";
+
+fn properties() -> Value {
+    json!({"UserPool": "legacy-user-pool", "FunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:users", "Triggers": [{"Trigger": "CustomMessage"}]})
+}
+
 fn function() -> LambdaProcess {
+    let declared = json!({"StackId": STACK_ID, "Attachments": [properties()]});
     LambdaProcess::new(env!("CARGO_BIN_EXE_cognito-trigger-attach"), "attach")
+        .env("COGNITO_TRIGGER_ATTACHMENTS", declared.to_string())
         .timeout(Duration::from_secs(30))
         .env("AWS_REGION", "us-east-1")
         .env("AWS_ACCESS_KEY_ID", "test")
@@ -30,12 +40,12 @@ fn a_rollback_delete_is_answered_at_the_response_url() {
     let event = json!({
         "RequestType": "Delete",
         "ResponseURL": url,
-        "StackId": "arn:aws:cloudformation:us-east-1:123456789012:stack/s/1",
+        "StackId": STACK_ID,
         "RequestId": "r-1",
         "ResourceType": "Custom::CognitoTriggerAttachment",
         "LogicalResourceId": "UsersAttachment",
         "PhysicalResourceId": "failed-create",
-        "ResourceProperties": {"ServiceToken": "x"}
+        "ResourceProperties": properties()
     });
     let mut function = function();
     let outcome = function.invoke(event.to_string().as_bytes()).unwrap();

@@ -16,6 +16,7 @@ use super::lambda::{Lambda, TRIGGER_SKIPS, policy, statement};
 use super::node::{Map, Node, reference, sub};
 use super::pool::kms_key;
 use super::settings::Architecture;
+use cognito_trigger_core::ast::KmsKey;
 use cognito_trigger_core::manifest::{Declared, Diagnostic, Function, Manifest, Part};
 use cognito_trigger_core::naming::{PoolReference, pool_reference};
 use std::collections::BTreeMap;
@@ -76,6 +77,7 @@ pub fn add_attachments(
         }
     }
     let mut forced = false;
+    let mut declared_document = AttachmentsDocument::default();
     for ((pool, bin), (function, declarations)) in &pairs {
         let force = declarations.iter().any(|d| d.force_deploy);
         forced |= force;
@@ -94,10 +96,12 @@ pub fn add_attachments(
             .with("ServiceTimeout", SERVICE_TIMEOUT_SECONDS)
             .with("UserPool", *pool)
             .with("FunctionArn", targets[&function.bin].clone())
-            .with("Triggers", triggers);
-        if let Some(key) = declarations.iter().find_map(|d| d.kms_key.as_ref()) {
+            .with("Triggers", triggers.clone());
+        let key = declarations.iter().find_map(|d| d.kms_key.as_ref());
+        if let Some(key) = key {
             properties.insert("KmsKeyId", kms_key(key));
         }
+        declared_document.add(pool, &targets[&function.bin], &triggers, key);
         if force {
             properties.insert("DeployId", reference(DEPLOY_ID_PARAMETER));
         }
@@ -124,7 +128,8 @@ pub fn add_attachments(
         log_retention_days: 365,
         policies: attach_policies(&declared, targets),
         managed_policy_arns: Vec::new(),
-        environment: Map::new(),
+        // The only requests it acts on (cognito-trigger-attach's `declared`).
+        environment: Map::new().with(ATTACHMENTS_VARIABLE, declared_document.into_node()),
         logging: Vec::new(),
         package_path,
         asynchronous: false,
@@ -138,9 +143,87 @@ pub fn add_attachments(
                 "CKV_AWS_116",
                 "CloudFormation learns of every failure from the response it waits for; a dead-letter queue would add nothing",
             ),
+            (
+                "CKV_AWS_173",
+                "Lambda encrypts environment variables at rest with its AWS managed key; this one holds the declared attachments (pool references and function ARNs the template already shows), no secret",
+            ),
         ],
     }
     .add_to(resources);
+}
+
+/// The attach function's environment variable that lists the declared
+/// attachments (read by `cognito_trigger_attach::declared`).
+pub const ATTACHMENTS_VARIABLE: &str = "COGNITO_TRIGGER_ATTACHMENTS";
+
+/// The attachments as one JSON document the attach function refuses every
+/// other request by: `{"StackId", "Attachments": [{"UserPool",
+/// "FunctionArn", "Triggers", "KmsKeyId"?}]}`, each attachment as its custom
+/// resource's properties, so both resolve the same ARNs at deploy time. An
+/// `Fn::Sub` whose variables are the ARNs only a deployment knows.
+#[derive(Default)]
+struct AttachmentsDocument {
+    attachments: Vec<String>,
+    variables: Map,
+    /// The variable of each function or key node already named.
+    named: Vec<(Node, String)>,
+}
+
+impl AttachmentsDocument {
+    fn add(&mut self, pool: &str, target: &Node, triggers: &[Node], key: Option<&KmsKey>) {
+        let function = self.variable("Function", target);
+        let mut text = format!(
+            "{{\"UserPool\":{},\"FunctionArn\":{function},\"Triggers\":{}",
+            literal(&Node::from(pool)),
+            literal(&Node::from(triggers.to_vec()))
+        );
+        if let Some(key) = key {
+            let key = match kms_key(key) {
+                Node::String(arn) => literal(&Node::String(arn)),
+                node => self.variable("Key", &node),
+            };
+            text.push_str(&format!(",\"KmsKeyId\":{key}"));
+        }
+        text.push('}');
+        self.attachments.push(text);
+    }
+
+    /// `"${<kind><n>}"`, the variable standing for `node` (one per node).
+    fn variable(&mut self, kind: &str, node: &Node) -> String {
+        let name = match self.named.iter().find(|(n, _)| n == node) {
+            Some((_, known)) => known.clone(),
+            None => {
+                let n = self
+                    .named
+                    .iter()
+                    .filter(|(_, v)| v.starts_with(kind))
+                    .count();
+                let name = format!("{kind}{n}");
+                self.named.push((node.clone(), name.clone()));
+                self.variables.insert(name.as_str(), node.clone());
+                name
+            }
+        };
+        format!("\"${{{name}}}\"")
+    }
+
+    fn into_node(self) -> Node {
+        let text = format!(
+            "{{\"StackId\":\"${{AWS::StackId}}\",\"Attachments\":[{}]}}",
+            self.attachments.join(",")
+        );
+        Map::new()
+            .with("Fn::Sub", vec![Node::from(text), self.variables.into()])
+            .into()
+    }
+}
+
+/// A literal node as JSON text inside `Fn::Sub` (where `${` would start a
+/// variable: `${!` writes it).
+fn literal(node: &Node) -> String {
+    serde_json::to_string(node)
+        .expect("literal nodes serialize")
+        .replace("${", "${!")
 }
 
 /// Without the [`ATTACH_BINARY`] among `bins`, each `existing = true` gets a
@@ -169,6 +252,33 @@ pub fn missing_attach_binary(manifest: &mut Manifest, bins: &[Bin]) {
     }
 }
 
+/// One warning per existing pool declared by name: a name is resolved only
+/// at deploy time, so the attach function's role may describe and update
+/// every pool of the account and region (IAM has no condition on a pool's
+/// name), where an ID or ARN limits it to that pool.
+pub fn pool_name_warnings(manifest: &Manifest) -> Vec<String> {
+    let mut names: Vec<&str> = manifest
+        .functions
+        .iter()
+        .flat_map(|f| &f.declarations)
+        .filter(|d| d.existing)
+        .filter_map(|d| match pool_reference(&d.pool) {
+            PoolReference::Name(name) => Some(name),
+            PoolReference::Arn { .. } | PoolReference::Id(_) => None,
+        })
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+        .into_iter()
+        .map(|name| {
+            format!(
+                "existing pool \"{name}\" is named by name: the attach function's role may then read and rewrite every user pool of the account and region (cognito-idp:DescribeUserPool and UpdateUserPool on userpool/*), since the name is resolved only at deploy time. Name it by ID or ARN (pool = \"<region>_<id>\") to limit the role to that pool"
+            )
+        })
+        .collect()
+}
+
 /// The parameter whose new value on a deploy re-applies what the template
 /// alone cannot show has changed: the `force_deploy` attachments, and the
 /// code of functions behind an alias (a new version is published).
@@ -186,7 +296,8 @@ pub fn add_deploy_id_parameter(parameters: &mut Map) {
 }
 
 /// Least privilege: the pools concerned (every pool, to list them, when one
-/// is named by name), the functions concerned, and the custom senders' keys.
+/// is named by name: [`pool_name_warnings`] says so at build time), the
+/// functions concerned, and the custom senders' keys.
 fn attach_policies(
     declared: &[(&Function, &Declared)],
     targets: &BTreeMap<String, Node>,
@@ -244,13 +355,41 @@ fn attach_policies(
         // ListUserPools has no resource to scope it to.
         statements.push(statement("cognito-idp:ListUserPools".into(), "*".into()));
     }
+    // AddPermission only for Cognito as the principal: the role cannot open
+    // the functions to anyone else. GetPolicy tells an unchanged statement,
+    // which is left alone; RemovePermission has no principal to condition on.
+    statements.push(
+        Map::new()
+            .with("Effect", "Allow")
+            .with("Action", "lambda:AddPermission")
+            .with("Resource", functions.clone())
+            .with(
+                "Condition",
+                Map::new().with(
+                    "StringEquals",
+                    Map::new().with("lambda:Principal", "cognito-idp.amazonaws.com"),
+                ),
+            )
+            .into(),
+    );
     statements.push(statement(
-        vec!["lambda:AddPermission", "lambda:RemovePermission"].into(),
+        vec!["lambda:GetPolicy", "lambda:RemovePermission"].into(),
         functions.into(),
     ));
     if !keys.is_empty() {
-        // UpdateUserPool with a KMSKeyID grants Cognito the use of the key.
-        statements.push(statement("kms:CreateGrant".into(), keys.into()));
+        // UpdateUserPool with a KMSKeyID grants Cognito the use of the key:
+        // grants for an AWS service only, never for a principal of the role's choosing.
+        statements.push(
+            Map::new()
+                .with("Effect", "Allow")
+                .with("Action", "kms:CreateGrant")
+                .with("Resource", keys)
+                .with(
+                    "Condition",
+                    Map::new().with("Bool", Map::new().with("kms:GrantIsForAWSResource", "true")),
+                )
+                .into(),
+        );
     }
     vec![policy("attach-triggers", statements)]
 }
@@ -387,6 +526,144 @@ mod tests {
                 "Resource": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*"},
                 "Condition": {"StringEquals": {"iam:PassedToService": "cognito-idp.amazonaws.com"}}
             })]
+        );
+    }
+
+    fn role_statements(resources: &Map) -> Vec<serde_json::Value> {
+        let role = serde_json::to_value(resources.get("CognitoTriggerAttachRole")).unwrap();
+        role["Properties"]["Policies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|p| p["PolicyDocument"]["Statement"].as_array().unwrap().clone())
+            .collect()
+    }
+
+    /// `Fn::Sub` as CloudFormation resolves it, with `values` for its variables.
+    fn resolve_sub(sub: &serde_json::Value, values: &[(&str, &str)]) -> String {
+        let [text, variables] = sub["Fn::Sub"].as_array().unwrap().as_slice() else {
+            panic!("{sub}");
+        };
+        let mut text = text.as_str().unwrap().to_owned();
+        for (name, _) in variables.as_object().unwrap() {
+            let value = values.iter().find(|(n, _)| n == name).unwrap().1;
+            text = text.replace(&format!("${{{name}}}"), value);
+        }
+        text.replace("${AWS::StackId}", "arn:stack")
+            .replace("${!", "${")
+    }
+
+    #[test]
+    fn the_attach_function_is_given_the_declared_attachments_and_its_stack() {
+        let mut manifest = manifest(&[("users", "legacy"), ("users", "eu-west-1_AbC123")]);
+        manifest.functions[0].declarations[0].values.kms_key = Some(KmsKey::GetAtt {
+            resource: "Key".into(),
+        });
+        manifest.functions[0].declarations[0].values.trigger =
+            cognito_trigger_core::Trigger::CustomSMSSender;
+        let mut resources = Map::new();
+        add_attachments(
+            &mut resources,
+            &mut Map::new(),
+            &manifest,
+            "..",
+            &targets(&manifest),
+        );
+        let function =
+            serde_json::to_value(resources.get("CognitoTriggerAttachLambdaFunction")).unwrap();
+        let variables = &function["Properties"]["Environment"]["Variables"];
+        let sub = &variables[ATTACHMENTS_VARIABLE];
+        assert_eq!(
+            sub["Fn::Sub"][1],
+            json!({"Function0": {"Fn::GetAtt": ["UsersLambdaFunction", "Arn"]}, "Key0": {"Fn::GetAtt": ["Key", "Arn"]}})
+        );
+        let document: serde_json::Value = serde_json::from_str(&resolve_sub(
+            sub,
+            &[("Function0", "arn:users"), ("Key0", "arn:key")],
+        ))
+        .unwrap();
+        assert_eq!(
+            document,
+            json!({"StackId": "arn:stack", "Attachments": [
+                {"UserPool": "eu-west-1_AbC123", "FunctionArn": "arn:users", "Triggers": [{"Trigger": "PostConfirmation"}]},
+                {"UserPool": "legacy", "FunctionArn": "arn:users", "Triggers": [{"Trigger": "CustomSMSSender", "LambdaVersion": "V1_0"}], "KmsKeyId": "arn:key"},
+            ]})
+        );
+        // Each is its custom resource's properties, as CloudFormation sends them.
+        let attachment =
+            serde_json::to_value(resources.get("UsersAttachmentCognitoUserPoolLegacy")).unwrap();
+        let properties = &attachment["Properties"];
+        assert_eq!(properties["UserPool"], "legacy");
+        assert_eq!(
+            properties["Triggers"],
+            document["Attachments"][1]["Triggers"]
+        );
+        assert_eq!(properties["FunctionArn"], sub["Fn::Sub"][1]["Function0"]);
+        assert_eq!(properties["KmsKeyId"], sub["Fn::Sub"][1]["Key0"]);
+    }
+
+    #[test]
+    fn the_attach_role_adds_permissions_for_cognito_and_grants_keys_to_aws_services_only() {
+        let mut manifest = manifest(&[("users", "eu-west-1_AbC123")]);
+        manifest.functions[0].declarations[0].values.kms_key = Some(KmsKey::GetAtt {
+            resource: "Key".into(),
+        });
+        manifest.functions[0].declarations[0].values.trigger =
+            cognito_trigger_core::Trigger::CustomEmailSender;
+        let mut resources = Map::new();
+        add_attachments(
+            &mut resources,
+            &mut Map::new(),
+            &manifest,
+            "..",
+            &targets(&manifest),
+        );
+        let statements = role_statements(&resources);
+        let with = |action: &str| -> Vec<&serde_json::Value> {
+            statements
+                .iter()
+                .filter(|s| {
+                    s["Action"] == action
+                        || s["Action"]
+                            .as_array()
+                            .is_some_and(|a| a.contains(&json!(action)))
+                })
+                .collect()
+        };
+        let add = with("lambda:AddPermission");
+        assert_eq!(add.len(), 1, "{statements:?}");
+        assert_eq!(
+            add[0]["Condition"],
+            json!({"StringEquals": {"lambda:Principal": "cognito-idp.amazonaws.com"}})
+        );
+        assert_eq!(with("lambda:GetPolicy").len(), 1, "{statements:?}");
+        let grant = with("kms:CreateGrant");
+        assert_eq!(grant.len(), 1, "{statements:?}");
+        assert_eq!(
+            grant[0]["Condition"],
+            json!({"Bool": {"kms:GrantIsForAWSResource": "true"}})
+        );
+        assert_eq!(
+            grant[0]["Resource"],
+            json!([{"Fn::GetAtt": ["Key", "Arn"]}])
+        );
+    }
+
+    #[test]
+    fn a_pool_named_by_name_is_warned_about() {
+        let arn = "arn:aws:cognito-idp:eu-west-1:111111111111:userpool/eu-west-1_AbC123";
+        let manifest = manifest(&[
+            ("a", "legacy"),
+            ("b", "legacy"),
+            ("c", "eu-west-1_XyZ789"),
+            ("d", arn),
+        ]);
+        let warnings = pool_name_warnings(&manifest);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].starts_with("existing pool \"legacy\" is named by name: the attach function's role may then read and rewrite every user pool"),
+            "{}",
+            warnings[0]
         );
     }
 }

@@ -235,6 +235,9 @@ pub fn run() {
                 for warning in check::architecture_mismatches(&target, template) {
                     println!("cargo::warning={warning}");
                 }
+                for warning in existing::pool_name_warnings(&output.manifest) {
+                    println!("cargo::warning={warning}");
+                }
             } else {
                 println!(
                     "cargo::warning=no deployment template in {}: the #[cognito_trigger] declarations have mistakes, which the compiler reports",
