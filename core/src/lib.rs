@@ -12,6 +12,8 @@
 //! - [`package`]: the rules that span several functions.
 //! - [`naming`]: the CloudFormation logical IDs of generated resources, and pool references.
 //! - [`arn`]: user pool IDs and ARNs and KMS key ARNs, with one rule for partitions.
+//! - [`sync`]: one policy for poisoned locks (recover the guard).
+//! - [`date`]: civil dates, for what is written as Lambda writes it.
 //!
 //! The build step reads a binary's source as the macro reads its attribute,
 //! and names the resources it generates for it:
@@ -41,6 +43,7 @@
 pub mod arn;
 pub mod ast;
 pub mod attr;
+pub mod date;
 pub mod errors;
 pub mod item;
 pub mod manifest;
@@ -48,6 +51,7 @@ pub mod naming;
 pub mod package;
 pub mod scan;
 pub mod suggest;
+pub mod sync;
 pub mod trigger;
 pub mod valid;
 

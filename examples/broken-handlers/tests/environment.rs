@@ -5,8 +5,8 @@
 //! One test in this file: it sets a variable of the test process itself.
 
 use cognito_trigger::events::{PreTokenGenerationEvent, TokenGenerationSource};
-use cognito_trigger_local::http::call;
-use cognito_trigger_local::{Options, Server, functions, local_region, template_of};
+use cognito_trigger_local::{EnvOverride, Options, Server, functions, local_region, template_of};
+use cognito_trigger_support::http::call;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
@@ -48,18 +48,10 @@ fn a_process_gets_the_templates_lambdas_and_the_servers_aws_variables() {
         0,
         Options {
             env: vec![
-                (None, "OVERRIDDEN".into(), "for all".into()),
-                (None, "EVERYWHERE".into(), "yes".into()),
-                (
-                    Some("inspect".into()),
-                    "OVERRIDDEN".into(),
-                    "for inspect".into(),
-                ),
-                (
-                    Some("MisbehaveLambdaFunction".into()),
-                    "ELSEWHERE".into(),
-                    "no".into(),
-                ),
+                EnvOverride::all("OVERRIDDEN", "for all"),
+                EnvOverride::all("EVERYWHERE", "yes"),
+                EnvOverride::only("inspect", "OVERRIDDEN", "for inspect"),
+                EnvOverride::only("MisbehaveLambdaFunction", "ELSEWHERE", "no"),
             ],
             ..Options::default()
         },
