@@ -38,8 +38,6 @@
 //! assert_eq!(naming::function_logical_id(&function.bin), "PreSignUpLambdaFunction");
 //! ```
 
-#![warn(missing_docs)]
-
 pub mod arn;
 pub mod ast;
 pub mod attr;

@@ -13,7 +13,9 @@ pub struct Function {
     pub logical_id: String,
     /// The binary's name, e.g. `pre_sign_up`.
     pub bin: String,
+    /// The built binary.
     pub binary: PathBuf,
+    /// `Timeout`, counted from when a process takes an event.
     pub timeout: Duration,
     /// `MemorySize`, in MB.
     pub memory: u64,
