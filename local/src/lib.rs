@@ -36,6 +36,7 @@ mod server;
 
 pub use kms::LocalKms;
 pub use package::{
-    Function, build, cognito_local_config, functions, functions_in, local_region, template_of,
+    Function, Package, build, cognito_local_config, functions, functions_in, local_region,
+    package_of,
 };
 pub use server::{EnvOverride, Options, Record, Server};
