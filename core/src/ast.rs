@@ -1,11 +1,13 @@
 //! A parsed `#[cognito_trigger(...)]` declaration: its values, as the
-//! manifest records them, and the span of each token they came from so that
-//! each check can point at it.
+//! manifest records them, and (with the `parse` feature) the span of each
+//! token they came from so that each check can point at it.
 
 use crate::trigger::{LambdaVersion, Trigger};
+#[cfg(feature = "parse")]
 use proc_macro2::Span;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "parse")]
 /// A value with the span of the tokens it was read from.
 #[derive(Clone, Debug)]
 pub struct Spanned<T> {
@@ -15,6 +17,7 @@ pub struct Spanned<T> {
     pub span: Span,
 }
 
+#[cfg(feature = "parse")]
 impl<T> Spanned<T> {
     /// `value`, read at `span`.
     pub fn new(value: T, span: Span) -> Self {
@@ -69,6 +72,7 @@ impl Values {
     }
 }
 
+#[cfg(feature = "parse")]
 /// A parsed declaration: its values, and where each was written.
 #[derive(Clone, Debug)]
 pub struct Declaration {
@@ -78,6 +82,7 @@ pub struct Declaration {
     pub spans: Spans,
 }
 
+#[cfg(feature = "parse")]
 /// Where the parts of a declaration were written, so that each check can
 /// point at its token; an optional key's is `None` when it is not written.
 #[derive(Clone, Copy, Debug)]

@@ -58,7 +58,27 @@ impl Quoted {
 /// of `known` is likely what was meant ([`did_you_mean`]), else `listing`
 /// followed by every one of `known` ("expected one of `a`, `b`").
 pub fn hint(input: &str, known: &[&str], quoted: Quoted, listing: &str) -> String {
-    match did_you_mean(input, known.iter().copied()) {
+    say(
+        did_you_mean(input, known.iter().copied()),
+        known,
+        quoted,
+        listing,
+    )
+}
+
+/// [`hint`] for names whose first word says which kind they are
+/// ([`did_you_mean_kin`]), as the triggers'.
+pub fn hint_kin(input: &str, known: &[&str], quoted: Quoted, listing: &str) -> String {
+    say(
+        did_you_mean_kin(input, known.iter().copied()),
+        known,
+        quoted,
+        listing,
+    )
+}
+
+fn say(close: Option<&str>, known: &[&str], quoted: Quoted, listing: &str) -> String {
+    match close {
         Some(close) => format!("did you mean {}?", quoted.quote(close)),
         None => format!("{listing} {}", quoted.list(known)),
     }

@@ -43,26 +43,30 @@ impl fmt::Display for LambdaVersion {
 /// The catalogue: the one list of user pool triggers, in `LambdaConfig`'s
 /// order. Each row is a trigger, named as in `trigger = ...`, in
 /// CloudFormation's `LambdaConfig` and in the Serverless Framework's
-/// `cognitoUserPool` event, with its [`Row`]: the events Cognito sends it
-/// (one per event version it can be configured with) and its family.
+/// `cognitoUserPool` event, with its family (`_` for none) and the events
+/// Cognito sends it (one per event version it can be configured with, the
+/// default first), each named by the runtime's marker type `M` of its event
+/// type `MEvent`.
 ///
 /// The rows generate [`Trigger`], [`Trigger::ALL`] and what `Trigger`'s
 /// methods answer: names, event versions, `LambdaConfig` keys, the names of
 /// the runtime's marker and event types, custom senders and families (for
-/// the macro, the validation, the build step and attach). What cannot be
-/// generated from here is checked against it: attach's `slots.rs` matches on
-/// `Trigger` with no `_` arm for the SDK's field of each trigger, and
-/// `runtime/tests/catalogue.rs` maps every event of every row, by a `match`
-/// with no `_` arm, to the runtime's marker and event types, checking their
-/// names, `TRIGGER_NAME`, families and sample fixtures.
+/// the macro, the validation, the build step and attach), and
+/// [`for_each_event!`](crate::for_each_event), from which the runtime
+/// defines its marker types, the variants of `CognitoEvent` and its
+/// families' event types. What cannot be generated from here is checked
+/// against it: attach's `slots.rs` matches on `Trigger` with no `_` arm for
+/// the SDK's field of each trigger, and `runtime/tests/catalogue.rs` maps
+/// every event of every row, by a `match` with no `_` arm, to the runtime's
+/// marker and event types, checking their names, `TRIGGER_NAME`, families
+/// and sample fixtures.
 ///
 /// Adding a trigger = one row here, plus what the compiler then asks for:
 /// the arms in `slots.rs` and `runtime/tests/catalogue.rs`, and the runtime
-/// types these name (a marker in `events/markers.rs` with its variant of
-/// `CognitoEvent` in `events/any.rs`, its `impl Trigger` and event alias in a
-/// file of `events/`, and its fixtures in `testing/fixtures.rs`).
+/// types the row names (an `impl Trigger` for its marker and its event alias
+/// in a file of `events/`, and its fixtures in `testing/fixtures.rs`).
 macro_rules! catalogue {
-    ($( $trigger:ident => $row:expr, )*) => {
+    ($d:tt $( $trigger:ident ($family:tt) { $( $marker:ident: $event:expr ),+ $(,)? } )*) => {
         /// A user pool Lambda trigger: a row of the catalogue (see
         /// `core/src/trigger.rs`).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -89,53 +93,72 @@ macro_rules! catalogue {
             pub fn row(self) -> Row {
                 match self {
                     $( Trigger::$trigger => {
-                        const ROW: Row = $row;
+                        const ROW: Row = Row {
+                            events: &[$( $event.marker(stringify!($marker)) ),+],
+                            family: family!($family),
+                        };
                         ROW
                     } )*
                 }
             }
         }
+
+        /// Calls the macro `$then` with every event of the catalogue
+        /// (`core/src/trigger.rs`), in its order, as `Marker Trigger Family,`:
+        /// the runtime's marker type of the event, the trigger's name, and
+        /// its family's name, or `_` for none. The runtime defines its marker
+        /// types, the variants of `CognitoEvent` and its families' event
+        /// types from it, so they cannot drift from the catalogue.
+        ///
+        /// ```
+        /// macro_rules! markers {
+        ///     ($( $marker:ident $trigger:ident $family:tt, )*) => {
+        ///         [$(stringify!($marker)),*]
+        ///     };
+        /// }
+        /// let markers = cognito_trigger_core::for_each_event!(markers);
+        /// assert_eq!(markers[..3], ["PreSignUp", "PostConfirmation", "PreAuthentication"]);
+        /// ```
+        #[macro_export]
+        macro_rules! for_each_event {
+            ($d then:ident) => {
+                $d then! { $( $( $marker $trigger $family, )+ )* }
+            };
+        }
     };
 }
 
-use Family::{AuthChallenge, CustomSender};
+/// A row's family: `_` for none.
+macro_rules! family {
+    (_) => {
+        None
+    };
+    ($family:ident) => {
+        Some(Family::$family)
+    };
+}
+
 use LambdaVersion::{V1_0, V2_0, V3_0};
 
-catalogue! {
-    PreSignUp => Row::ALONE,
-    PostConfirmation => Row::ALONE,
-    PreAuthentication => Row::ALONE,
-    PostAuthentication => Row::ALONE,
-    DefineAuthChallenge => Row::ALONE.in_family(AuthChallenge),
-    CreateAuthChallenge => Row::ALONE.in_family(AuthChallenge),
-    VerifyAuthChallengeResponse => Row::ALONE.in_family(AuthChallenge),
+catalogue! { $
+    PreSignUp (_) { PreSignUp: Event::PLAIN }
+    PostConfirmation (_) { PostConfirmation: Event::PLAIN }
+    PreAuthentication (_) { PreAuthentication: Event::PLAIN }
+    PostAuthentication (_) { PostAuthentication: Event::PLAIN }
+    DefineAuthChallenge (AuthChallenge) { DefineAuthChallenge: Event::PLAIN }
+    CreateAuthChallenge (AuthChallenge) { CreateAuthChallenge: Event::PLAIN }
+    VerifyAuthChallengeResponse (AuthChallenge) { VerifyAuthChallengeResponse: Event::PLAIN }
     // V1_0 keeps the legacy bare-ARN key; V2_0 and V3_0 need the versioned one.
-    PreTokenGeneration => Row {
-        events: &[
-            Event::arn(V1_0),
-            Event::versioned(V2_0)
-                .marker("PreTokenGenerationV2")
-                .key("PreTokenGenerationConfig"),
-            Event::versioned(V3_0)
-                .marker("PreTokenGenerationV3")
-                .key("PreTokenGenerationConfig"),
-        ],
-        family: None,
-    },
-    UserMigration => Row::ALONE,
-    CustomMessage => Row::ALONE,
-    CustomSMSSender => Row {
-        events: &[Event::versioned(V1_0).marker("CustomSmsSender")],
-        family: Some(CustomSender),
-    },
-    CustomEmailSender => Row {
-        events: &[Event::versioned(V1_0)],
-        family: Some(CustomSender),
-    },
-    InboundFederation => Row {
-        events: &[Event::versioned(V1_0)],
-        family: None,
-    },
+    PreTokenGeneration (_) {
+        PreTokenGeneration: Event::arn(V1_0),
+        PreTokenGenerationV2: Event::versioned(V2_0).key("PreTokenGenerationConfig"),
+        PreTokenGenerationV3: Event::versioned(V3_0).key("PreTokenGenerationConfig"),
+    }
+    UserMigration (_) { UserMigration: Event::PLAIN }
+    CustomMessage (_) { CustomMessage: Event::PLAIN }
+    CustomSMSSender (CustomSender) { CustomSmsSender: Event::versioned(V1_0) }
+    CustomEmailSender (CustomSender) { CustomEmailSender: Event::versioned(V1_0) }
+    InboundFederation (_) { InboundFederation: Event::versioned(V1_0) }
 }
 
 /// A trigger's row in the catalogue.
@@ -149,59 +172,43 @@ pub struct Row {
     pub family: Option<Family>,
 }
 
-impl Row {
-    /// A trigger with no event version, in no family.
-    const ALONE: Row = Row {
-        events: &[Event {
-            version: None,
-            marker: None,
-            entry: Entry::Arn,
-        }],
-        family: None,
-    };
-
-    const fn in_family(self, family: Family) -> Row {
-        Row {
-            family: Some(family),
-            ..self
-        }
-    }
-}
-
 /// One event a trigger receives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Event {
     /// `None` when the trigger has no configurable event version.
     pub version: Option<LambdaVersion>,
     /// The marker type `M` in `cognito_trigger::events`, whose event type is
-    /// `MEvent`, when it is not named after the trigger.
-    pub marker: Option<&'static str>,
+    /// `MEvent`.
+    pub marker: &'static str,
     /// How `LambdaConfig` holds the function for this event.
     pub entry: Entry,
 }
 
 impl Event {
+    /// An event with no version, whose function's ARN is the entry.
+    const PLAIN: Event = Event {
+        version: None,
+        marker: "",
+        entry: Entry::Arn,
+    };
+
     const fn arn(version: LambdaVersion) -> Event {
         Event {
             version: Some(version),
-            marker: None,
-            entry: Entry::Arn,
+            ..Self::PLAIN
         }
     }
 
     const fn versioned(version: LambdaVersion) -> Event {
         Event {
             version: Some(version),
-            marker: None,
             entry: Entry::Versioned { key: None },
+            ..Self::PLAIN
         }
     }
 
     const fn marker(self, marker: &'static str) -> Event {
-        Event {
-            marker: Some(marker),
-            ..self
-        }
+        Event { marker, ..self }
     }
 
     const fn key(self, key: &'static str) -> Event {
@@ -310,7 +317,7 @@ impl Trigger {
     /// `version`. A marker `M` always has the event type `MEvent`, which the
     /// compile errors use.
     pub fn marker(self, version: Option<LambdaVersion>) -> &'static str {
-        self.event(version).marker.unwrap_or(self.name())
+        self.event(version).marker
     }
 }
 

@@ -4,6 +4,7 @@
 //! the functions at one local KMS and one key lets a sender decrypt, locally,
 //! the very code cognito-local issued.
 
+use crate::EnvOverride;
 use cognito_trigger::KMS_KEY_ARN_VARIABLE;
 use serde_json::{Value, json};
 
@@ -46,7 +47,7 @@ impl LocalKms {
     /// a deployment would set to the pool's key), the endpoint in
     /// `AWS_ENDPOINT_URL_KMS`, and credentials a local KMS accepts when this
     /// process has none to pass on.
-    pub fn env(&self) -> Vec<(Option<String>, String, String)> {
+    pub fn env(&self) -> Vec<EnvOverride> {
         let mut env = vec![
             (KMS_KEY_ARN_VARIABLE, self.key_arn.clone()),
             ("AWS_ENDPOINT_URL_KMS", self.endpoint.clone()),
@@ -56,7 +57,7 @@ impl LocalKms {
             env.push(("AWS_SECRET_ACCESS_KEY", "local".into()));
         }
         env.into_iter()
-            .map(|(name, value)| (None, name.to_owned(), value))
+            .map(|(name, value)| EnvOverride::all(name, value))
             .collect()
     }
 }
@@ -75,13 +76,10 @@ mod tests {
         let config = kms.cognito_local_config();
         assert_eq!(config["region"], "eu-west-1");
         assert_eq!(config["KMSKeyId"], config["KMSKeyAlias"]);
-        assert!(
-            kms.env()
-                .iter()
-                .any(|(function, name, value)| function.is_none()
-                    && name == "KMS_KEY_ARN"
-                    && value == "arn:aws:kms:eu-west-1:123456789012:key/1234abcd")
-        );
+        assert!(kms.env().contains(&EnvOverride::all(
+            "KMS_KEY_ARN",
+            "arn:aws:kms:eu-west-1:123456789012:key/1234abcd"
+        )));
     }
 
     #[test]

@@ -28,14 +28,15 @@
 //! environment the template gives the function, the variables Lambda sets,
 //! and this process's `AWS_*` variables (to point SDKs at local emulators).
 
-pub mod emulator;
-pub mod http;
+mod api;
 mod kms;
 mod package;
+mod pool;
 mod server;
 
 pub use kms::LocalKms;
 pub use package::{
-    Function, build, cognito_local_config, functions, functions_in, local_region, template_of,
+    Function, Package, build, cognito_local_config, functions, functions_in, local_region,
+    package_of,
 };
-pub use server::{Options, Record, Server};
+pub use server::{EnvOverride, Options, Record, Server};

@@ -9,7 +9,9 @@
 //! custom senders with that key and the functions decrypt them with it. With
 //! `--watch`, rebuilds when the package's files change.
 
-use cognito_trigger_local::{Function, LocalKms, Options, Server, build, cognito_local_config};
+use cognito_trigger_local::{
+    EnvOverride, Function, LocalKms, Options, Server, build, cognito_local_config,
+};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -55,7 +57,7 @@ fn run(args: Vec<String>) -> Result<(), String> {
                     format!("--max-concurrency takes a positive number\n{USAGE}"),
                 )?
             }
-            "--env" => options.env.push(env_override(&value()?)?),
+            "--env" => options.env.push(value()?.parse()?),
             "--kms-endpoint" => kms_endpoint = Some(value()?),
             "--kms-key-arn" => kms_key_arn = Some(value()?),
             "--watch" => watch = true,
@@ -110,18 +112,6 @@ fn run(args: Vec<String>) -> Result<(), String> {
     Ok(())
 }
 
-/// `NAME=VALUE` for every function, `FUNCTION:NAME=VALUE` for one.
-fn env_override(arg: &str) -> Result<(Option<String>, String, String), String> {
-    let (target, value) = arg.split_once('=').ok_or(format!(
-        "--env takes [<function>:]<name>=<value>, not {arg}"
-    ))?;
-    let (function, name) = match target.split_once(':') {
-        Some((function, name)) => (Some(function.to_owned()), name),
-        None => (None, target),
-    };
-    Ok((function, name.to_owned(), value.to_owned()))
-}
-
 /// What the server says of the functions it serves, at start and after each
 /// rebuild.
 struct Announcer {
@@ -130,7 +120,7 @@ struct Announcer {
     cognito_local: Option<PathBuf>,
     kms: Option<LocalKms>,
     /// The variables `--env` and the KMS options set.
-    overrides: Vec<(Option<String>, String, String)>,
+    overrides: Vec<EnvOverride>,
 }
 
 impl Announcer {
@@ -181,12 +171,9 @@ impl Announcer {
     /// but for those `--env` or the KMS options set.
     fn left_out<'f>(&self, function: &'f Function) -> Vec<&'f str> {
         let overridden = |name: &str| {
-            self.overrides.iter().any(|(target, variable, _)| {
-                variable == name
-                    && target
-                        .as_ref()
-                        .is_none_or(|t| *t == function.logical_id || *t == function.bin)
-            })
+            self.overrides
+                .iter()
+                .any(|variable| variable.name == name && variable.applies_to(function))
         };
         function
             .unresolved
@@ -296,7 +283,11 @@ mod tests {
             kms: None,
             overrides: overrides
                 .into_iter()
-                .map(|(target, name)| (target.map(str::to_owned), name.to_owned(), String::new()))
+                .map(|(target, name)| EnvOverride {
+                    function: target.map(str::to_owned),
+                    name: name.to_owned(),
+                    value: String::new(),
+                })
                 .collect(),
         };
         let left_out = |announcer: &Announcer| announcer.left_out(&function);
@@ -312,6 +303,19 @@ mod tests {
         assert_eq!(
             left_out(&announcer(vec![(Some("OtherLambdaFunction"), "POOL_ID")])),
             ["KMS_KEY_ARN", "POOL_ID"]
+        );
+    }
+
+    #[test]
+    fn env_options_for_all_functions_or_one() {
+        assert_eq!("A=1=2".parse(), Ok(EnvOverride::all("A", "1=2")));
+        assert_eq!(
+            "pre_sign_up:A=".parse(),
+            Ok(EnvOverride::only("pre_sign_up", "A", ""))
+        );
+        assert_eq!(
+            "A".parse::<EnvOverride>(),
+            Err("--env takes [<function>:]<name>=<value>, not A".to_owned())
         );
     }
 }

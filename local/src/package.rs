@@ -1,6 +1,7 @@
 //! A package of triggers, built with cargo: its binaries, and their names,
 //! settings and environment from the template the build step wrote.
 
+use cognito_trigger_core::manifest::Manifest;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,7 +14,9 @@ pub struct Function {
     pub logical_id: String,
     /// The binary's name, e.g. `pre_sign_up`.
     pub bin: String,
+    /// The built binary.
     pub binary: PathBuf,
+    /// `Timeout`, counted from when a process takes an event.
     pub timeout: Duration,
     /// `MemorySize`, in MB.
     pub memory: u64,
@@ -66,7 +69,7 @@ pub fn build(dir: &Path, release: bool) -> Result<Vec<Function>, String> {
             ))
         })
         .collect();
-    functions(&template_of(dir)?, &binaries)
+    functions(&package_of(dir)?, &binaries)
 }
 
 fn cargo(args: &[&str]) -> Result<String, String> {
@@ -81,13 +84,27 @@ fn cargo(args: &[&str]) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
-/// The deployment template of the package in `dir`, from the build step.
-pub fn template_of(dir: &Path) -> Result<Value, String> {
+/// What the build step makes of a package: its declarations and its
+/// deployment template.
+#[derive(Clone, Debug)]
+pub struct Package {
+    /// The trigger functions found and what each declares.
+    pub manifest: Manifest,
+    /// The deployment template, as JSON.
+    pub template: Value,
+}
+
+/// The manifest and deployment template of the package in `dir`, from the
+/// build step.
+pub fn package_of(dir: &Path) -> Result<Package, String> {
     let output = cognito_trigger::build::generate(dir).map_err(|e| e.to_string())?;
     let template = output.template.ok_or(
         "the package's declarations have problems: `cargo build` reports them at their attributes",
     )?;
-    serde_json::from_str(&template.json).map_err(|e| e.to_string())
+    Ok(Package {
+        manifest: output.manifest,
+        template: serde_json::from_str(&template.json).map_err(|e| e.to_string())?,
+    })
 }
 
 /// The trigger functions of the package in `dir`, implemented by `binaries`
@@ -97,16 +114,17 @@ pub fn functions_in(dir: &Path, binaries: &[(&str, &str)]) -> Result<Vec<Functio
         .iter()
         .map(|(name, path)| ((*name).to_owned(), PathBuf::from(path)))
         .collect();
-    functions(&template_of(dir)?, &binaries)
+    functions(&package_of(dir)?, &binaries)
 }
 
-/// The template's trigger functions, with the binaries that implement them.
-/// Other functions (the custom resource attaching triggers to existing
-/// pools) are not served.
+/// The package's trigger functions, with the binaries that implement them.
+/// Other functions of its template (the custom resource attaching triggers
+/// to existing pools) are not served.
 pub fn functions(
-    template: &Value,
+    package: &Package,
     binaries: &[(String, PathBuf)],
 ) -> Result<Vec<Function>, String> {
+    let template = &package.template;
     let resources = template["Resources"]
         .as_object()
         .ok_or("the template has no Resources")?;
@@ -118,7 +136,7 @@ pub fn functions(
         let Some(bin) = resource["Metadata"]["BuildProperties"]["Binary"].as_str() else {
             continue;
         };
-        let triggers = triggers_of(resources, id);
+        let triggers = triggers_of(&package.manifest, bin);
         if triggers.is_empty() {
             continue;
         }
@@ -197,41 +215,17 @@ fn resolve(template: &Value, value: &Value) -> Option<String> {
     }
 }
 
-/// The triggers of the function `id`: `(pool name, trigger)` for each pool
-/// `LambdaConfig` entry naming it, and `(pool, trigger)` for each trigger
-/// its attachments put on existing pools.
-fn triggers_of(resources: &serde_json::Map<String, Value>, id: &str) -> Vec<(String, String)> {
-    let mut triggers = Vec::new();
-    for resource in resources.values() {
-        let properties = &resource["Properties"];
-        if resource["Type"] == "AWS::Cognito::UserPool" {
-            let name = properties["UserPoolName"].as_str().unwrap_or_default();
-            let Some(config) = properties["LambdaConfig"].as_object() else {
-                continue;
-            };
-            for (key, value) in config {
-                let arn = if value["LambdaArn"].is_null() {
-                    value
-                } else {
-                    &value["LambdaArn"]
-                };
-                if arn["Fn::GetAtt"][0] == id {
-                    let trigger = key.strip_suffix("Config").unwrap_or(key);
-                    triggers.push((name.to_owned(), trigger.to_owned()));
-                }
-            }
-        } else if resource["Type"] == "Custom::CognitoTriggerAttachment"
-            && properties["FunctionArn"]["Fn::GetAtt"][0] == id
-        {
-            let pool = properties["UserPool"].as_str().unwrap_or_default();
-            for trigger in properties["Triggers"].as_array().into_iter().flatten() {
-                if let Some(trigger) = trigger["Trigger"].as_str() {
-                    triggers.push((pool.to_owned(), trigger.to_owned()));
-                }
-            }
-        }
-    }
-    triggers
+/// The triggers binary `bin` declares: `(pool, trigger)`, the pool as
+/// declared (a name, or an existing pool's ARN, ID or name).
+fn triggers_of(manifest: &Manifest, bin: &str) -> Vec<(String, String)> {
+    manifest
+        .functions_of(bin)
+        .flat_map(|function| &function.declarations)
+        .map(|declared| {
+            let values = &declared.values;
+            (values.pool.clone(), values.trigger.name().to_owned())
+        })
+        .collect()
 }
 
 /// cognito-local's `.cognito/config.json` for `functions` served at

@@ -2,8 +2,8 @@
 //! functions, not the custom resource that attaches them.
 
 use cognito_trigger::events::{CustomMessageEvent, CustomMessageSource};
-use cognito_trigger_local::http::call;
 use cognito_trigger_local::{Server, build, cognito_local_config};
+use cognito_trigger_support::http::call;
 use serde_json::Value;
 use std::path::Path;
 

@@ -6,7 +6,7 @@
 mod common;
 
 use cognito_trigger::events::{PreTokenGenerationEvent, TokenGenerationSource};
-use cognito_trigger_local::http::call;
+use cognito_trigger_support::http::call;
 use common::Serving;
 use serde_json::Value;
 use std::path::{Path, PathBuf};

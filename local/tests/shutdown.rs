@@ -2,7 +2,7 @@
 //! stop (SIGTERM, as SIGINT), also those running an invocation.
 
 use cognito_trigger::events::{PreTokenGenerationEvent, TokenGenerationSource};
-use cognito_trigger_local::http::call;
+use cognito_trigger_support::http::call;
 mod common;
 
 use common::Serving;

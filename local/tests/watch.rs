@@ -2,7 +2,7 @@
 //! build, and keeps serving the previous build when the new one fails.
 
 use cognito_trigger::events::{PreSignUpEvent, PreSignUpSource};
-use cognito_trigger_local::http::call;
+use cognito_trigger_support::http::call;
 use serde_json::Value;
 mod common;
 

@@ -20,8 +20,6 @@
 //! signature is a compile error at the offending token; see the
 //! `cognito-trigger` crate for the keys and the rules.
 
-#![warn(missing_docs)]
-
 mod expand;
 mod manifest;
 

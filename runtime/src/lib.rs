@@ -63,17 +63,20 @@
 //! `AWS_LAMBDA_LOG_LEVEL`, else `RUST_LOG` (with `target=level` directives),
 //! default `INFO`; `AWS_LAMBDA_LOG_FORMAT=JSON` writes JSON lines.
 
-#![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "build")]
+#[cfg_attr(docsrs, doc(cfg(feature = "build")))]
 pub mod build;
 #[cfg(feature = "decrypt")]
+#[cfg_attr(docsrs, doc(cfg(feature = "decrypt")))]
 pub mod decrypt;
 #[cfg(feature = "runtime")]
 pub mod events;
 #[cfg(feature = "runtime")]
 pub mod handler;
 #[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 
 #[cfg(feature = "runtime")]
@@ -104,6 +107,7 @@ pub use tracing;
 /// pools' KMS key ARNs (separated by commas when there are several), and from
 /// which `decrypt::CodeDecryptor` reads them.
 #[cfg(any(feature = "build", feature = "decrypt"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "build", feature = "decrypt"))))]
 pub const KMS_KEY_ARN_VARIABLE: &str = "KMS_KEY_ARN";
 
 /// What the generated code calls; not a public API.

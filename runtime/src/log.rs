@@ -54,13 +54,14 @@
 //! named `level` cannot replace the level, and an event's field hides a
 //! span's of the same name.
 
+use cognito_trigger_core::sync::Recover;
 use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt::{self, Write as _};
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 use tracing::field::{Field, Visit};
 use tracing::level_filters::LevelFilter;
@@ -238,14 +239,14 @@ impl<W: Write> Logger<W> {
 
     #[cfg(test)]
     pub(crate) fn into_output(self) -> W {
-        self.out.into_inner().unwrap_or_else(|e| e.into_inner())
+        self.out.into_inner().recover()
     }
 
     /// Writes the line for an event or a record, inside the spans entered on
     /// this thread unless `parent` says otherwise.
     fn write(&self, level: Level, target: &str, fields: &Fields, parent: Parent) {
         let mut line = {
-            let spans = lock(&self.spans);
+            let spans = self.spans.lock().recover();
             let scope: Vec<&Span> = match parent {
                 Parent::Explicit(id) => spans.get(&id).into_iter().collect(),
                 Parent::Current => ENTERED.with(|entered| {
@@ -264,7 +265,7 @@ impl<W: Write> Logger<W> {
             }
         };
         line.push('\n');
-        let mut out = lock(&self.out);
+        let mut out = self.out.lock().recover();
         // A log line that cannot be written is lost, not a failed invocation.
         let _ = out.write_all(line.as_bytes());
         let _ = out.flush();
@@ -335,22 +336,7 @@ fn timestamp(time: SystemTime) -> String {
     let since_epoch = time.duration_since(UNIX_EPOCH).unwrap_or_default();
     let seconds = since_epoch.as_secs();
     let (days, second_of_day) = (seconds / 86_400, seconds % 86_400);
-    // The civil date of a day count (Howard Hinnant's `civil_from_days`),
-    // in 400-year eras of 146,097 days that start on 1 March.
-    let days = days + 719_468;
-    let era = days / 146_097;
-    let day_of_era = days % 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_from_march = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    };
-    let year = era * 400 + year_of_era + u64::from(month <= 2);
+    let (year, month, day) = cognito_trigger_core::date::civil(days);
     format!(
         "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
         second_of_day / 3_600,
@@ -388,12 +374,12 @@ impl<W: Write + Send + 'static> Subscriber for Logger<W> {
             fields,
             handles: 1,
         };
-        lock(&self.spans).insert(id, span);
+        self.spans.lock().recover().insert(id, span);
         Id::from_u64(id)
     }
 
     fn record(&self, span: &Id, values: &Record<'_>) {
-        if let Some(span) = lock(&self.spans).get_mut(&span.into_u64()) {
+        if let Some(span) = self.spans.lock().recover().get_mut(&span.into_u64()) {
             values.record(&mut span.fields);
         }
     }
@@ -426,14 +412,14 @@ impl<W: Write + Send + 'static> Subscriber for Logger<W> {
     }
 
     fn clone_span(&self, span: &Id) -> Id {
-        if let Some(span) = lock(&self.spans).get_mut(&span.into_u64()) {
+        if let Some(span) = self.spans.lock().recover().get_mut(&span.into_u64()) {
             span.handles += 1;
         }
         span.clone()
     }
 
     fn try_close(&self, span: Id) -> bool {
-        let mut spans = lock(&self.spans);
+        let mut spans = self.spans.lock().recover();
         let Some(open) = spans.get_mut(&span.into_u64()) else {
             return false;
         };
@@ -470,14 +456,6 @@ impl<W: Write + Send> ::log::Log for Logger<W> {
     }
 
     fn flush(&self) {}
-}
-
-/// The data behind `mutex`, also after a panic elsewhere: a log line must
-/// never take the process down.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Fields as the text format writes them (`message` first and bare, then

@@ -5,8 +5,8 @@
 //! One test in this file: it sets a variable of the test process itself.
 
 use cognito_trigger::events::{PreTokenGenerationEvent, TokenGenerationSource};
-use cognito_trigger_local::http::call;
-use cognito_trigger_local::{Options, Server, functions, local_region, template_of};
+use cognito_trigger_local::{EnvOverride, Options, Server, functions, local_region, package_of};
+use cognito_trigger_support::http::call;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
@@ -20,8 +20,8 @@ fn a_process_gets_the_templates_lambdas_and_the_servers_aws_variables() {
         )
     };
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut template = template_of(dir).unwrap();
-    let properties = &mut template["Resources"]["InspectLambdaFunction"]["Properties"];
+    let mut package = package_of(dir).unwrap();
+    let properties = &mut package.template["Resources"]["InspectLambdaFunction"]["Properties"];
     properties["MemorySize"] = json!(256);
     properties["LoggingConfig"]["LogFormat"] = json!("JSON");
     properties["Environment"]["Variables"] = json!({
@@ -40,7 +40,7 @@ fn a_process_gets_the_templates_lambdas_and_the_servers_aws_variables() {
     .into_iter()
     .map(|(name, path)| (name.to_owned(), PathBuf::from(path)))
     .collect();
-    let functions = functions(&template, &binaries).unwrap();
+    let functions = functions(&package, &binaries).unwrap();
     let inspect = functions.iter().find(|f| f.bin == "inspect").unwrap();
     assert_eq!(inspect.unresolved, ["POOL_ID"]);
     let server = Server::start_with(
@@ -48,18 +48,10 @@ fn a_process_gets_the_templates_lambdas_and_the_servers_aws_variables() {
         0,
         Options {
             env: vec![
-                (None, "OVERRIDDEN".into(), "for all".into()),
-                (None, "EVERYWHERE".into(), "yes".into()),
-                (
-                    Some("inspect".into()),
-                    "OVERRIDDEN".into(),
-                    "for inspect".into(),
-                ),
-                (
-                    Some("MisbehaveLambdaFunction".into()),
-                    "ELSEWHERE".into(),
-                    "no".into(),
-                ),
+                EnvOverride::all("OVERRIDDEN", "for all"),
+                EnvOverride::all("EVERYWHERE", "yes"),
+                EnvOverride::only("inspect", "OVERRIDDEN", "for inspect"),
+                EnvOverride::only("MisbehaveLambdaFunction", "ELSEWHERE", "no"),
             ],
             ..Options::default()
         },

@@ -6,8 +6,8 @@ use cognito_trigger::events::{
     DefineAuthChallengeEvent, DefineAuthChallengeSource, PreSignUpEvent, PreSignUpSource,
 };
 use cognito_trigger::testing::{LambdaProcess, Reply};
-use cognito_trigger_local::http::{Response, call};
 use cognito_trigger_local::{Server, functions_in};
+use cognito_trigger_support::http::{Response, call};
 use serde_json::Value;
 use std::path::Path;
 use std::time::{Duration, Instant};

@@ -7,8 +7,8 @@ use cognito_trigger::events::{
     PreSignUpEvent, PreSignUpSource, PreTokenGenerationEvent, TokenGenerationSource,
 };
 use cognito_trigger::testing::{LambdaProcess, Reply};
-use cognito_trigger_local::http::{Response, call};
 use cognito_trigger_local::{Options, Record, Server, functions_in};
+use cognito_trigger_support::http::{Response, call};
 use serde_json::Value;
 use std::path::Path;
 use std::time::{Duration, Instant};

@@ -9,8 +9,10 @@
 //! tests/e2e`, tests/requirements.txt); without them this test fails, it is
 //! never skipped.
 
-use cognito_trigger_local::emulator::{CognitoLocal, Moto};
-use cognito_trigger_local::{LocalKms, Options, Server, cognito_local_config, functions_in};
+use cognito_trigger_local::{
+    EnvOverride, LocalKms, Options, Server, cognito_local_config, functions_in,
+};
+use cognito_trigger_support::emulator::{CognitoLocal, Moto};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -94,11 +96,7 @@ fn the_email_sender_decrypts_the_code_cognito_local_issued() {
 
     let outbox = scratch("outbox");
     let mut env = kms.env();
-    env.push((
-        None,
-        "OUTBOX_DIR".into(),
-        outbox.to_string_lossy().into_owned(),
-    ));
+    env.push(EnvOverride::all("OUTBOX_DIR", outbox.to_string_lossy()));
     let options = Options {
         env,
         ..Options::default()

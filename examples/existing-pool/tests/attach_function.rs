@@ -4,7 +4,7 @@
 //! what is not a custom resource request.
 
 use cognito_trigger::testing::{LambdaProcess, Reply};
-use cognito_trigger_local::http::{Response, Server};
+use cognito_trigger_support::http::{Response, Server};
 use serde_json::{Value, json};
 use std::sync::mpsc;
 use std::time::Duration;

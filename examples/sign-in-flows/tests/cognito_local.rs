@@ -5,8 +5,8 @@
 //! cognito-local is installed by .ci/run (`npm ci --prefix tests/e2e`); without
 //! it this test fails, it is never skipped.
 
-use cognito_trigger_local::emulator::CognitoLocal;
 use cognito_trigger_local::{Record, Server, cognito_local_config, functions_in};
+use cognito_trigger_support::emulator::CognitoLocal;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -416,8 +416,7 @@ fn key_arns_in(variable: &str) -> Result<Vec<String>, BoxError> {
 
 /// A key ARN: `arn:<partition>:kms:<region>:<account>:key/<id>`.
 /// Only its shape: the declarations' keys are checked in full at build time
-/// (`cognito_trigger_core::arn::kms_key`), and core, with syn, is kept out of
-/// sender binaries.
+/// (`cognito_trigger_core::arn::kms_key`).
 fn check_key_arn(arn: &str) -> Result<(), BoxError> {
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
     let valid = parts.len() == 6

@@ -2,7 +2,6 @@
 //! triggers. The trigger is told by `request.type` (custom senders), else by
 //! the prefix of `triggerSource` and, for PreTokenGeneration, by `version`.
 
-use super::markers::trigger_markers;
 use super::*;
 use crate::handler::HandlerEvent;
 use serde::de::Error as _;
@@ -121,10 +120,12 @@ impl<T: Trigger> TriggerEvent<T> {
 
 /// [`CognitoEvent`], with a variant per marker of the catalogue.
 macro_rules! cognito_event {
-    ($( $(#[$meta:meta])* $variant:ident, )*) => {
+    ($( $variant:ident $trigger:ident $family:tt, )*) => {
         event_enum! {
             /// The event of any user pool trigger: one handler for several triggers.
-            pub enum CognitoEvent { $( $(#[$meta])* $variant, )* }
+            pub enum CognitoEvent {
+                $( #[doc = concat!(stringify!($trigger), "'s event.")] $variant, )*
+            }
         }
 
         impl CognitoEvent {
@@ -142,26 +143,40 @@ macro_rules! cognito_event {
     };
 }
 
-trigger_markers!(cognito_event);
+cognito_trigger_core::for_each_event!(cognito_event);
 
-event_enum! {
-    /// The event of a function declared for both custom senders.
-    pub enum CustomSenderEvent: CustomSender {
-        /// CustomSMSSender's event.
-        CustomSmsSender,
-        /// CustomEmailSender's event.
-        CustomEmailSender,
-    }
+/// The event types of the families, each with a variant per event of the
+/// catalogue in its family: one pass over the catalogue per family, which
+/// keeps the events whose family is named in its arm.
+macro_rules! family_events {
+    (@select $doc:tt $name:ident CustomSender [$($kept:tt)*]
+        $marker:ident $trigger:ident CustomSender, $($rest:tt)*) => {
+        family_events!(@select $doc $name CustomSender [$($kept)* $marker $trigger,] $($rest)*);
+    };
+    (@select $doc:tt $name:ident AuthChallenge [$($kept:tt)*]
+        $marker:ident $trigger:ident AuthChallenge, $($rest:tt)*) => {
+        family_events!(@select $doc $name AuthChallenge [$($kept)* $marker $trigger,] $($rest)*);
+    };
+    (@select $doc:tt $name:ident $family:ident [$($kept:tt)*]
+        $marker:ident $trigger:ident $other:tt, $($rest:tt)*) => {
+        family_events!(@select $doc $name $family [$($kept)*] $($rest)*);
+    };
+    (@select [$($doc:tt)*] $name:ident $family:ident [$($marker:ident $trigger:ident,)*]) => {
+        event_enum! {
+            $($doc)*
+            pub enum $name: $family {
+                $( #[doc = concat!(stringify!($trigger), "'s event.")] $marker, )*
+            }
+        }
+    };
+    ($($events:tt)*) => {
+        family_events!(@select [
+            /// The event of a function declared for both custom senders.
+        ] CustomSenderEvent CustomSender [] $($events)*);
+        family_events!(@select [
+            /// The event of a function declared for the custom challenge triggers.
+        ] AuthChallengeEvent AuthChallenge [] $($events)*);
+    };
 }
 
-event_enum! {
-    /// The event of a function declared for the custom challenge triggers.
-    pub enum AuthChallengeEvent: AuthChallenge {
-        /// DefineAuthChallenge's event.
-        DefineAuthChallenge,
-        /// CreateAuthChallenge's event.
-        CreateAuthChallenge,
-        /// VerifyAuthChallengeResponse's event.
-        VerifyAuthChallengeResponse,
-    }
-}
+cognito_trigger_core::for_each_event!(family_events);

@@ -4,47 +4,21 @@
 //! `AuthChallenge` and `Cognito` stand for functions declared for several
 //! triggers.
 
-/// Calls `$then!` with the marker of every event of core's trigger
-/// catalogue (`core/src/trigger.rs`), in its order: the runtime's one list of
-/// them, which defines the markers below and the variants of `CognitoEvent`.
-/// `runtime/tests/catalogue.rs` checks that the two lists agree.
-macro_rules! trigger_markers {
-    ($then:ident) => {
-        $then! {
-            /// PreSignUp.
-            PreSignUp,
-            /// PostConfirmation.
-            PostConfirmation,
-            /// PreAuthentication.
-            PreAuthentication,
-            /// PostAuthentication.
-            PostAuthentication,
-            /// DefineAuthChallenge.
-            DefineAuthChallenge,
-            /// CreateAuthChallenge.
-            CreateAuthChallenge,
-            /// VerifyAuthChallengeResponse.
-            VerifyAuthChallengeResponse,
-            /// PreTokenGeneration, event version V1_0.
-            PreTokenGeneration,
-            /// PreTokenGeneration, event version V2_0.
-            PreTokenGenerationV2,
-            /// PreTokenGeneration, event version V3_0.
-            PreTokenGenerationV3,
-            /// UserMigration.
-            UserMigration,
-            /// CustomMessage.
-            CustomMessage,
-            /// CustomSMSSender.
-            CustomSmsSender,
-            /// CustomEmailSender.
-            CustomEmailSender,
-            /// InboundFederation.
-            InboundFederation,
+/// The marker of each event of core's trigger catalogue
+/// (`core/src/trigger.rs`, through `for_each_event!`), in its order.
+macro_rules! event_markers {
+    ($( $marker:ident $trigger:ident $family:tt, )*) => {
+        markers! {
+            $(
+                #[doc = concat!(
+                    "The marker of ", stringify!($trigger), "'s event `",
+                    stringify!($marker), "Event`."
+                )]
+                $marker,
+            )*
         }
     };
 }
-pub(super) use trigger_markers;
 
 macro_rules! markers {
     ($( $(#[$meta:meta])* $name:ident, )*) => {
@@ -56,7 +30,7 @@ macro_rules! markers {
     };
 }
 
-trigger_markers!(markers);
+cognito_trigger_core::for_each_event!(event_markers);
 
 markers! {
     /// A function declared for both custom senders.

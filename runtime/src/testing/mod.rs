@@ -52,6 +52,9 @@
 #[cfg(unix)]
 mod process;
 
+#[doc(hidden)]
+pub mod loopback;
+
 #[cfg(unix)]
 pub use process::{InvokeError, LambdaProcess};
 

@@ -14,12 +14,10 @@
 //! no runtime from its caller, which may be a test or async code.
 
 use super::Reply;
+use cognito_trigger_core::sync::Recover;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -386,7 +384,7 @@ impl Log {
                     let _ = sink.write_all(&line).and_then(|()| sink.flush());
                 }
                 let (capture, changed) = &*reading;
-                let mut capture = capture.lock().expect("not poisoned");
+                let mut capture = capture.lock().recover();
                 if let Some(lines) = &mut capture.lines {
                     lines.push_str(&text);
                 }
@@ -405,7 +403,7 @@ impl Log {
 
     /// Starts keeping lines, from the invocation's `START` line on.
     fn begin(&mut self, start: &str) {
-        self.shared.0.lock().expect("not poisoned").lines = Some(String::new());
+        self.shared.0.lock().recover().lines = Some(String::new());
         self.platform(start);
     }
 
@@ -414,12 +412,12 @@ impl Log {
     fn end(&mut self, end: &str, id: &str) -> String {
         self.platform(end);
         let (capture, changed) = &*self.shared;
-        let capture = capture.lock().expect("not poisoned");
+        let capture = capture.lock().recover();
         // A process that fills the socket without end could keep the reader
         // from the REPORT line; the invocation's answer does not wait on it.
         let (mut capture, _) = changed
             .wait_timeout_while(capture, Duration::from_secs(1), |c| c.reported != id)
-            .expect("not poisoned");
+            .recover();
         capture.lines.take().unwrap_or_default()
     }
 
@@ -447,24 +445,8 @@ impl Api {
         function_arn: String,
         results: Sender<(String, Outcome)>,
     ) -> io::Result<(Arc<Api>, SocketAddr)> {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-        listener.set_nonblocking(true)?;
-        let address = listener.local_addr()?;
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_io()
-            .build()?;
-        let listener = {
-            let _entered = runtime.enter();
-            tokio::net::TcpListener::from_std(listener)
-        };
-        let listener = match listener {
-            Ok(listener) => listener,
-            Err(error) => {
-                // A plain drop would panic if the caller is async code.
-                runtime.shutdown_background();
-                return Err(error);
-            }
-        };
+        let (runtime, listener, address) =
+            super::loopback::bind(0, tokio::runtime::Builder::new_current_thread().enable_io())?;
         let api = Arc::new(Api {
             pending: Mutex::new(Pending::default()),
             changed: tokio::sync::Notify::new(),
@@ -474,7 +456,10 @@ impl Api {
         let serving = Arc::clone(&api);
         thread::spawn(move || {
             runtime.block_on(async {
-                tokio::spawn(Arc::clone(&serving).accept(listener));
+                let api = Arc::clone(&serving);
+                tokio::spawn(super::loopback::serve(listener, move |request| {
+                    Arc::clone(&api).answer(request)
+                }));
                 serving.until(|pending| pending.closed.then_some(())).await;
             });
             // Dropping the runtime here ends the accepting loop and every
@@ -484,22 +469,22 @@ impl Api {
     }
 
     fn offer(&self, event: Event) {
-        self.pending.lock().expect("not poisoned").event = Some(event);
+        self.pending.lock().recover().event = Some(event);
         self.changed.notify_waiters();
     }
 
     fn clear(&self) {
-        self.pending.lock().expect("not poisoned").event = None;
+        self.pending.lock().recover().event = None;
     }
 
     /// When the process took the pending event, if it has.
     fn taken(&self) -> Option<Instant> {
-        let pending = self.pending.lock().expect("not poisoned");
+        let pending = self.pending.lock().recover();
         pending.event.as_ref().and_then(|e| e.taken)
     }
 
     fn close(&self) {
-        self.pending.lock().expect("not poisoned").closed = true;
+        self.pending.lock().recover().closed = true;
         self.changed.notify_waiters();
     }
 
@@ -508,26 +493,11 @@ impl Api {
         loop {
             // Made before looking, so that a change in between still wakes it.
             let changed = self.changed.notified();
-            let found = ready(&mut self.pending.lock().expect("not poisoned"));
+            let found = ready(&mut self.pending.lock().recover());
             if let Some(found) = found {
                 return found;
             }
             changed.await;
-        }
-    }
-
-    async fn accept(self: Arc<Self>, listener: tokio::net::TcpListener) {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                continue;
-            };
-            let api = Arc::clone(&self);
-            tokio::spawn(async move {
-                let service = service_fn(move |request| Arc::clone(&api).answer(request));
-                let _ = http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
         }
     }
 
@@ -606,7 +576,7 @@ impl Api {
     }
 
     fn current_id(&self) -> Option<String> {
-        let pending = self.pending.lock().expect("not poisoned");
+        let pending = self.pending.lock().recover();
         pending.event.as_ref().map(|e| e.id.clone())
     }
 }

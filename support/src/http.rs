@@ -4,7 +4,7 @@
 //! pre-signed response URL, say) and answers each request as told.
 //!
 //! ```
-//! use cognito_trigger_local::http::{Response, Server, call};
+//! use cognito_trigger_support::http::{Response, Server, call};
 //!
 //! let server = Server::start(|request| Response {
 //!     body: request.body,
@@ -18,11 +18,10 @@
 //! Both run on a current-thread tokio runtime of their own (a server on a
 //! thread of its own), so they work from synchronous and async tests alike.
 
+use cognito_trigger::testing::loopback;
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{HeaderMap, HeaderName, HeaderValue};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -187,29 +186,15 @@ impl Server {
     /// body has arrived, and may run on another thread than the test's (to
     /// pass requests on, give it an [`mpsc::Sender`](std::sync::mpsc::Sender)).
     pub fn start(answer: impl Fn(Request) -> Response + Send + Sync + 'static) -> io::Result<Self> {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-        listener.set_nonblocking(true)?;
-        let address = listener.local_addr()?;
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_io()
-            .build()?;
-        let listener = {
-            let _entered = runtime.enter();
-            tokio::net::TcpListener::from_std(listener)
-        };
-        let listener = match listener {
-            Ok(listener) => listener,
-            Err(error) => {
-                // A plain drop would panic if the caller is async code.
-                runtime.shutdown_background();
-                return Err(error);
-            }
-        };
+        let (runtime, listener, address) =
+            loopback::bind(0, tokio::runtime::Builder::new_current_thread().enable_io())?;
         let answer = Arc::new(answer);
         let (stop, stopped) = oneshot::channel();
         let serving = thread::spawn(move || {
             runtime.block_on(async {
-                tokio::spawn(accept(listener, answer));
+                tokio::spawn(loopback::serve(listener, move |request| {
+                    respond(Arc::clone(&answer), request)
+                }));
                 let _ = stopped.await;
             });
             // Dropping the runtime here ends the accepting loop and every
@@ -234,24 +219,6 @@ impl Drop for Server {
         if let Some(serving) = self.serving.take() {
             let _ = serving.join();
         }
-    }
-}
-
-async fn accept<F>(listener: tokio::net::TcpListener, answer: Arc<F>)
-where
-    F: Fn(Request) -> Response + Send + Sync + 'static,
-{
-    loop {
-        let Ok((stream, _)) = listener.accept().await else {
-            continue;
-        };
-        let answer = Arc::clone(&answer);
-        tokio::spawn(async move {
-            let service = service_fn(move |request| respond(Arc::clone(&answer), request));
-            let _ = http1::Builder::new()
-                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                .await;
-        });
     }
 }
 

@@ -4,6 +4,7 @@
 //! killed when dropped.
 
 use crate::http::call;
+use cognito_trigger_core::sync::Recover;
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener};
@@ -58,7 +59,7 @@ impl CognitoLocal {
         let stdout = child.stdout.take().expect("piped");
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let mut output = sink.lock().expect("not poisoned");
+                let mut output = sink.lock().recover();
                 output.push_str(&strip_colours(&line));
                 output.push('\n');
             }
@@ -100,7 +101,7 @@ impl CognitoLocal {
     pub fn printed(&self, text: &str, within: Duration) -> bool {
         let started = Instant::now();
         while started.elapsed() < within {
-            if self.output.lock().expect("not poisoned").contains(text) {
+            if self.output.lock().recover().contains(text) {
                 return true;
             }
             std::thread::sleep(Duration::from_millis(20));
