@@ -7,8 +7,8 @@
 //! cognito-local is installed by .ci/run (`npm ci --prefix tests/e2e`); without
 //! it this test fails, it is never skipped.
 
-use cognito_trigger_local::emulator::{CognitoLocal, free_port};
-use cognito_trigger_local::{Options, Server, cognito_local_config, functions_in};
+use cognito_trigger_local::{EnvOverride, Options, Server, cognito_local_config, functions_in};
+use cognito_trigger_support::emulator::{CognitoLocal, free_port};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
@@ -50,7 +50,11 @@ fn a_confirmed_user_is_added_to_the_group_by_the_trigger() {
         ("AWS_ACCESS_KEY_ID", "local"),
         ("AWS_SECRET_ACCESS_KEY", "local"),
     ]
-    .map(|(name, value)| (None, name.to_owned(), value.to_owned()))
+    .map(|(name, value)| EnvOverride {
+        function: None,
+        name: name.to_owned(),
+        value: value.to_owned(),
+    })
     .to_vec();
     let server = Server::start_with(
         functions,

@@ -566,7 +566,7 @@ mod tests {
             &mut resources,
             &mut Map::new(),
             &manifest,
-            "..",
+            ("..", Architecture::Arm64),
             &targets(&manifest),
         );
         let function =
@@ -615,7 +615,7 @@ mod tests {
             &mut resources,
             &mut Map::new(),
             &manifest,
-            "..",
+            ("..", Architecture::Arm64),
             &targets(&manifest),
         );
         let statements = role_statements(&resources);
