@@ -1,10 +1,6 @@
 //! The invoke API server: a listener on 127.0.0.1 whose requests the API
 //! (`api.rs`: routing, invocation types, Lambda's error documents) answers
-//! with the functions' process pools (`pool.rs`). Each function has a pool
-//! of processes, as Lambda has execution environments: a request takes an
-//! idle process (warm) or starts one (cold) while the function has fewer
-//! than its maximum, and is throttled beyond it; idle processes are stopped
-//! after a while.
+//! with the functions' process pools (`pool.rs`), and its options.
 
 use crate::Function;
 use crate::pool::Pool;
