@@ -10,8 +10,8 @@
 
 use cognito_trigger::testing::{LambdaProcess, Reply};
 use cognito_trigger_attach::declared::{NOT_DECLARED, VARIABLE};
-use cognito_trigger_local::emulator::{CognitoLocal, Moto};
-use cognito_trigger_local::http::{self, Server, call};
+use cognito_trigger_support::emulator::{CognitoLocal, Moto};
+use cognito_trigger_support::http::{self, Server, call};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

@@ -12,8 +12,8 @@
 use cognito_trigger_attach::{
     Clients, Declared, KnownRequest, Properties, Request, Response, Status, respond,
 };
-use cognito_trigger_local::emulator::{CognitoLocal, Moto};
-use cognito_trigger_local::http::{self, Server, call};
+use cognito_trigger_support::emulator::{CognitoLocal, Moto};
+use cognito_trigger_support::http::{self, Server, call};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
