@@ -441,14 +441,19 @@ pub fn check(old: &Lock, new: &Lock, context: &Context) -> Vec<Problem> {
     problems
 }
 
+/// The names of the pools in the stack by `lock` whose logical IDs `other`
+/// does not have: the new ones of a build, or the ones it would lose.
+fn only_in<'a>(lock: &'a Lock, other: &Lock) -> Vec<&'a str> {
+    lock.active()
+        .filter(|(_, pool)| other.by_id(&pool.logical_id).is_none())
+        .map(|(name, _)| name.as_str())
+        .collect()
+}
+
 /// A recorded pool missing from the template would be deleted by the next
 /// deploy (or, retained, leave the stack while a renamed one starts empty).
 fn vanished_pools(old: &Lock, new: &Lock, context: &Context, problems: &mut Vec<Problem>) {
-    let added: Vec<&str> = new
-        .active()
-        .filter(|(_, pool)| old.by_id(&pool.logical_id).is_none())
-        .map(|(name, _)| name.as_str())
-        .collect();
+    let added = only_in(new, old);
     for (name, pool) in old.active() {
         if new.by_id(&pool.logical_id).is_some()
             || PoolSettings::is_retired(context.settings.pools.get(name))
@@ -485,11 +490,7 @@ fn vanished_pools(old: &Lock, new: &Lock, context: &Context, problems: &mut Vec<
 /// for its settings) would keep it without triggers, and the renamed pool
 /// would start empty. `keep = true` says both pools are meant.
 fn kept_beside_new_pools(old: &Lock, new: &Lock, context: &Context, problems: &mut Vec<Problem>) {
-    let added: Vec<&str> = new
-        .active()
-        .filter(|(_, pool)| old.by_id(&pool.logical_id).is_none())
-        .map(|(name, _)| name.as_str())
-        .collect();
+    let added = only_in(new, old);
     if added.is_empty() {
         return;
     }
@@ -516,11 +517,7 @@ fn kept_beside_new_pools(old: &Lock, new: &Lock, context: &Context, problems: &m
 /// `renamed_from` must name what the lock records, or it keeps nothing.
 fn unknown_renames(old: &Lock, new: &Lock, context: &Context, problems: &mut Vec<Problem>) {
     // The likeliest meant: the recorded pools this build would lose.
-    let vanished: Vec<&str> = old
-        .active()
-        .filter(|(_, pool)| new.by_id(&pool.logical_id).is_none())
-        .map(|(name, _)| name.as_str())
-        .collect();
+    let vanished = only_in(old, new);
     let recorded: Vec<&str> = if vanished.is_empty() {
         old.active().map(|(name, _)| name.as_str()).collect()
     } else {
