@@ -191,3 +191,13 @@ where
         },
     }
 }
+
+pub mod flow;
+
+/// The flow driver of pool `$pool` of the package under test, read from
+/// what its build step wrote (`OUT_DIR`): see [`flow`].
+///
+/// ```ignore
+/// let mut cognito = cognito_trigger::testing::cognito!("PasswordlessPool");
+/// ```
+pub use crate::__cognito as cognito;
