@@ -193,6 +193,8 @@ where
 }
 
 pub mod flow;
+#[cfg(feature = "decrypt")]
+mod seal;
 
 /// The flow driver of pool `$pool` of the package under test, read from
 /// what its build step wrote (`OUT_DIR`): see [`flow`].

@@ -152,7 +152,9 @@ pub(crate) enum Answered {
 }
 
 impl Runner {
-    /// Calls the function once with `event`, waiting as Cognito does.
+    /// Calls the function once with `event`, waiting as Cognito does: up to
+    /// 5 seconds, or until Lambda stops a function whose own `timeout` is
+    /// shorter, which is then a function error, as Lambda reports it.
     pub(crate) async fn call(
         &mut self,
         event: &Value,
@@ -160,17 +162,29 @@ impl Runner {
         request_id: &str,
     ) -> Answered {
         let payload = serde_json::to_vec(event).expect("events serialize");
+        let wait = COGNITO_WAIT.min(timeout);
+        let overran = || {
+            if timeout < COGNITO_WAIT {
+                Answered::Error {
+                    error_type: "Sandbox.Timedout".to_owned(),
+                    error_message: format!(
+                        "{request_id} Task timed out after {:.2} seconds",
+                        timeout.as_secs_f64()
+                    ),
+                }
+            } else {
+                Answered::TimedOut
+            }
+        };
         match self {
             Runner::InProcess(call) => {
                 let invocation = Invocation::new(request_id, SystemTime::now() + timeout)
                     .with_invoked_function_arn(format!(
                         "arn:aws:lambda:us-east-1:123456789012:function:{request_id}"
                     ));
-                match tokio::time::timeout(COGNITO_WAIT.min(timeout), call(payload, invocation))
-                    .await
-                {
+                match tokio::time::timeout(wait, call(payload, invocation)).await {
                     Ok(reply) => read(reply),
-                    Err(_) => Answered::TimedOut,
+                    Err(_) => overran(),
                 }
             }
             Runner::Binary(process) => {
@@ -178,7 +192,13 @@ impl Runner {
                 match process.invoke(&payload) {
                     Ok(_) if started.elapsed() > COGNITO_WAIT => Answered::TimedOut,
                     Ok(reply) => read(reply),
-                    Err(InvokeError::Timeout(_)) => Answered::TimedOut,
+                    Err(InvokeError::Timeout(_)) => overran(),
+                    Err(InvokeError::Exited(status)) => Answered::Error {
+                        error_type: "Runtime.ExitError".to_owned(),
+                        error_message: format!(
+                            "RequestId: {request_id} Error: Runtime exited with error: {status}"
+                        ),
+                    },
                     Err(error) => Answered::Failed(error.to_string()),
                 }
             }

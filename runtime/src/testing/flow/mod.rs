@@ -395,12 +395,14 @@ impl Cognito {
                 .iter()
                 .find(|f| f.bin == bin)
                 .expect("a function of the pool");
+            // Cognito stops waiting at 5 seconds: a longer run ends there.
             let mut process = crate::testing::LambdaProcess::new(path, bin)
                 .timeout(spec.timeout.min(functions::COGNITO_WAIT));
             for (name, value) in spec.environment.iter().chain(&self.env) {
                 process = process.env(name, value);
             }
-            self.runners.insert(bin.to_owned(), Runner::Binary(Box::new(process)));
+            self.runners
+                .insert(bin.to_owned(), Runner::Binary(Box::new(process)));
         }
         self.runners.get_mut(bin).expect("inserted")
     }
@@ -430,16 +432,21 @@ impl Cognito {
             }
         }
         match answered {
-            Answered::Event(answer) => match serde_json::from_value::<CognitoEvent>(answer.clone())
-            {
-                Ok(parsed) if crate::events::Answer::refusal(&parsed).is_none() => {
-                    Ok(Some(answer["response"].clone()))
+            // Cognito reads the answer's `response` as the trigger's, whatever
+            // else the answer says.
+            Answered::Event(answer) => {
+                let mut read = event.clone();
+                read["response"] = answer["response"].clone();
+                match serde_json::from_value::<CognitoEvent>(read) {
+                    Ok(parsed) if crate::events::Answer::refusal(&parsed).is_none() => {
+                        Ok(Some(answer["response"].clone()))
+                    }
+                    _ => Err(CognitoError::new(
+                        code::INVALID_LAMBDA_RESPONSE,
+                        "Unrecognizable lambda output",
+                    )),
                 }
-                _ => Err(CognitoError::new(
-                    code::INVALID_LAMBDA_RESPONSE,
-                    "Unrecognizable lambda output",
-                )),
-            },
+            }
             Answered::Error { error_message, .. } => Err(CognitoError::new(
                 code::LAMBDA_VALIDATION,
                 format!("{name} failed with error {error_message}."),
@@ -453,7 +460,7 @@ impl Cognito {
                 format!("{name} failed with error Socket timeout while invoking Lambda function."),
             )),
             Answered::Failed(problem) => Err(CognitoError::new(
-                code::LAMBDA_VALIDATION,
+                code::UNEXPECTED_LAMBDA,
                 format!("{name} failed with error {problem}."),
             )),
         }

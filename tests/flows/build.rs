@@ -1,0 +1,3 @@
+fn main() {
+    cognito_trigger::build::run();
+}

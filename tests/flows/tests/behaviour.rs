@@ -1,0 +1,177 @@
+//! How the driver plays Cognito around the answers: timeouts and retries,
+//! answers Cognito cannot use, rejections, pools kept apart. The handlers
+//! here run in process (closures standing in for the package's functions),
+//! under tokio's paused clock, so Cognito's 5 seconds cost nothing.
+
+use cognito_trigger::Error;
+use cognito_trigger::events::{CognitoEvent, PreTokenGenerationV3Event};
+use cognito_trigger::testing::cognito;
+use cognito_trigger::testing::flow::Cognito;
+use std::time::Duration;
+
+/// The Messages pool with `messages` replaced by `handler`, in process.
+fn messages_with<F, Fut>(handler: F) -> Cognito
+where
+    F: Fn(CognitoEvent) -> Fut + 'static,
+    Fut: Future<Output = Result<CognitoEvent, Error>> + 'static,
+{
+    cognito!("Messages").function("messages", handler)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_trigger_slower_than_5_seconds_is_called_3_times_then_fails() {
+    let mut cognito = messages_with(|event: CognitoEvent| async move {
+        tokio::time::sleep(Duration::from_secs(6)).await;
+        Ok(event)
+    });
+    let error = cognito
+        .sign_up("sam", "Passw0rd!", [("email", "sam@example.com")])
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), "UnexpectedLambdaException");
+    assert_eq!(
+        error.message(),
+        "PreSignUp failed with error Socket timeout while invoking Lambda function."
+    );
+    assert_eq!(cognito.sources(), ["PreSignUp_SignUp"; 3]);
+    assert!(
+        cognito.user("sam").is_none(),
+        "a failed sign-up creates no user"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_trigger_that_answers_in_time_on_a_retry_goes_through() {
+    let calls = std::rc::Rc::new(std::cell::Cell::new(0));
+    let counted = calls.clone();
+    let mut cognito = messages_with(move |event: CognitoEvent| {
+        counted.set(counted.get() + 1);
+        let slow = counted.get() == 1;
+        async move {
+            if slow {
+                tokio::time::sleep(Duration::from_secs(7)).await;
+            }
+            Ok(event)
+        }
+    });
+    cognito
+        .sign_up("sam", "Passw0rd!", [("email", "sam@example.com")])
+        .await
+        .unwrap();
+    // The slow first call and its retry, then the confirmation message.
+    assert_eq!(
+        cognito.sources(),
+        [
+            "PreSignUp_SignUp",
+            "PreSignUp_SignUp",
+            "CustomMessage_SignUp"
+        ]
+    );
+    assert_eq!(calls.get(), 3);
+}
+
+#[tokio::test]
+async fn a_rejection_reaches_the_app_in_cognito_s_words() {
+    let mut cognito = messages_with(|event: CognitoEvent| async move {
+        match event {
+            CognitoEvent::PreSignUp(_) => Err(Error::reject("Sign-up is closed")),
+            other => Ok(other),
+        }
+    });
+    let error = cognito
+        .sign_up("sam", "Passw0rd!", [("email", "sam@example.com")])
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "UserLambdaValidationException: PreSignUp failed with error Sign-up is closed."
+    );
+    let internal =
+        messages_with(|_: CognitoEvent| async move { Err(Error::internal("database down")) })
+            .sign_up("sam", "Passw0rd!", [("email", "sam@example.com")])
+            .await
+            .unwrap_err();
+    assert_eq!(
+        internal.message(),
+        "PreSignUp failed with error Internal error."
+    );
+}
+
+#[tokio::test]
+async fn a_reserved_claim_cannot_be_changed() {
+    let mut cognito = cognito!("Machines").function(
+        "machines",
+        |mut event: PreTokenGenerationV3Event| async move {
+            event.add_id_token_claim("sub", "someone-else");
+            Ok::<_, Error>(event)
+        },
+    );
+    cognito
+        .sign_up("sam", "Passw0rd!", [("email", "sam@example.com")])
+        .await
+        .unwrap();
+    cognito.admin_confirm_sign_up("sam").await.unwrap();
+    let error = cognito.sign_in("sam", "Passw0rd!").await.unwrap_err();
+    assert_eq!(error.code(), "InvalidLambdaResponseException");
+}
+
+#[tokio::test]
+async fn each_pool_runs_only_its_own_triggers_with_its_own_id() {
+    let mut machines = cognito!("Machines");
+    let mut partners = cognito!("Partners");
+    assert_ne!(machines.pool_id(), partners.pool_id());
+    for cognito in [&mut machines, &mut partners] {
+        cognito
+            .sign_up("sam", "Passw0rd!", [("email", "sam@example.com")])
+            .await
+            .unwrap();
+        cognito.admin_confirm_sign_up("sam").await.unwrap();
+        let tokens = cognito
+            .sign_in("sam", "Passw0rd!")
+            .await
+            .unwrap()
+            .tokens()
+            .unwrap()
+            .clone();
+        assert_eq!(tokens.access_token["pool"], cognito.pool_id());
+        // No PreSignUp, message or PostConfirmation trigger on these pools.
+        assert_eq!(cognito.sources(), ["TokenGeneration_Authentication"]);
+        // The pools verify no attribute: no confirmation code is sent.
+        assert!(cognito.messages().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn a_left_out_function_is_not_called() {
+    let mut cognito = cognito!("Messages").without("messages");
+    let outcome = cognito
+        .sign_up("sam", "Passw0rd!", [("email", "sam@example.com")])
+        .await
+        .unwrap();
+    assert!(!outcome.user_confirmed);
+    assert!(cognito.invocations().is_empty());
+    let message = &cognito.messages()[0];
+    assert_eq!(
+        message.body.as_deref(),
+        Some(
+            format!(
+                "Your verification code is {}.",
+                message.code.as_deref().unwrap()
+            )
+            .as_str()
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_code_and_an_expired_session_are_refused() {
+    let mut cognito = cognito!("Messages");
+    cognito
+        .sign_up("sam", "Passw0rd!", [("email", "sam@example.com")])
+        .await
+        .unwrap();
+    let error = cognito.confirm_sign_up("sam", "000000x").await.unwrap_err();
+    assert_eq!(error.code(), "CodeMismatchException");
+    let error = cognito.sign_in("sam", "Passw0rd!").await.unwrap_err();
+    assert_eq!(error.code(), "UserNotConfirmedException");
+}
