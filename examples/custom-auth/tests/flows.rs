@@ -3,29 +3,16 @@
 //! PreTokenGeneration V2_0) and the password sign-in that migrates users.
 
 use cognito_trigger::testing::cognito;
-use cognito_trigger::testing::flow::{Cognito, SignIn};
+use cognito_trigger::testing::flow::{Challenge, Cognito, SignIn};
 
 fn pool() -> Cognito {
     cognito!("PasswordlessPool").env("LEGACY_USERS", "jane:s3cret:jane@example.com")
 }
 
-/// The code the create trigger made: the example derives it from the user
-/// and the attempt, as its `one_time_code` does; a real one emails it.
-fn code_for(cognito: &Cognito) -> String {
-    let created = cognito
-        .invocations()
-        .iter()
-        .rev()
-        .find(|i| i.source == "CreateAuthChallenge_Authentication")
-        .expect("a challenge was created");
-    let answer = created
-        .answer
-        .as_ref()
-        .expect("the create trigger answered");
-    answer["response"]["privateChallengeParameters"]["code"]
-        .as_str()
-        .expect("a code")
-        .to_owned()
+/// The code the create trigger made for `challenge` (it would email it).
+fn code_for(cognito: &Cognito, challenge: &Challenge) -> String {
+    let private = cognito.private_challenge_parameters(challenge).unwrap();
+    private["code"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test]
@@ -53,7 +40,7 @@ async fn a_wrong_code_then_the_right_one_signs_in() {
         panic!("a wrong code asks again");
     };
     let signed_in = cognito
-        .answer_challenge(&again, &code_for(&cognito))
+        .answer_challenge(&again, &code_for(&cognito, &again))
         .await
         .unwrap();
     let tokens = signed_in.tokens().expect("the right code signs in");

@@ -379,7 +379,7 @@ pub fn __open(message: &[u8], data_key: &[u8]) -> Result<Code, Error> {
 /// ring, trusting Mozilla's root certificates (webpki-root-certs, handed to
 /// the SDK as PEM, the form its trust store takes) and not the system's
 /// store, whose every file rustls-native-certs would read.
-fn kms_http_client() -> Result<aws_sdk_kms::config::SharedHttpClient, BoxError> {
+pub(crate) fn kms_http_client() -> Result<aws_sdk_kms::config::SharedHttpClient, BoxError> {
     use aws_smithy_http_client::tls;
     let mut pem = String::with_capacity(webpki_root_certs::TLS_SERVER_ROOT_CERTS.len() * 2048);
     for cert in webpki_root_certs::TLS_SERVER_ROOT_CERTS {

@@ -713,6 +713,17 @@ impl Cognito {
         }
     }
 
+    /// What the create trigger kept for the verify trigger
+    /// (`privateChallengeParameters`) for `challenge`: the expected answer,
+    /// which a test reads where a user would read the email or text the
+    /// create trigger sent.
+    pub fn private_challenge_parameters(
+        &self,
+        challenge: &Challenge,
+    ) -> Option<&Map<String, Value>> {
+        self.sessions.get(&challenge.session)?.private.as_object()
+    }
+
     async fn verify(
         &mut self,
         id: String,
@@ -1564,7 +1575,7 @@ impl Cognito {
     async fn seal(&mut self, code: &str) -> String {
         let Some((kms, key_arn)) = &self.kms else {
             panic!(
-                "pool {:?} has a custom sender: give the driver the KMS key Cognito encrypts codes with, `.kms(client, key_arn)` (a local KMS such as moto)",
+                "pool {:?} has a custom sender: give the driver a local KMS and key to encrypt codes with, as Cognito does with the pool's key: `.local_kms(endpoint, key_arn)` (moto, for instance)",
                 self.pool.name
             );
         };
@@ -1576,7 +1587,7 @@ impl Cognito {
     #[cfg(not(feature = "decrypt"))]
     async fn seal(&mut self, _code: &str) -> String {
         panic!(
-            "pool {:?} has a custom sender: enable cognito-trigger's `decrypt` feature in the tests and give the driver a KMS key with `.kms(client, key_arn)`",
+            "pool {:?} has a custom sender: enable cognito-trigger's `decrypt` feature in the tests and give the driver a local KMS with `.local_kms(endpoint, key_arn)`",
             self.pool.name
         )
     }

@@ -38,7 +38,7 @@
 //! - Custom senders are invoked asynchronously: their errors never reach the
 //!   app, and Lambda tries a failed asynchronous call twice more. Their code
 //!   is an AWS Encryption SDK message under the pool's KMS key (with the
-//!   `decrypt` feature and [`Cognito::kms`]), so the package's
+//!   `decrypt` feature and [`Cognito::local_kms`]), so the package's
 //!   `CodeDecryptor` runs as in AWS.
 //! - The custom authentication loop keeps the session's history, stops after
 //!   [`MAX_CHALLENGES`] challenges and expires a session after 3 minutes.
@@ -215,13 +215,51 @@ impl Cognito {
         self
     }
 
-    /// The custom senders' codes are encrypted with `key_arn` through `kms`
-    /// (a local KMS such as moto), as Cognito does with the pool's key.
+    /// A local KMS (moto, or LocalStack) at `endpoint` holding the key
+    /// `key_arn`, which stands for the pool's: the driver encrypts the codes
+    /// it gives custom senders with it, as Cognito does, and the functions
+    /// run as binaries get the variables that point their
+    /// `CodeDecryptor::from_env` at it (`KMS_KEY_ARN`,
+    /// `AWS_ENDPOINT_URL_KMS`, the key's region, local credentials).
     #[cfg(feature = "decrypt")]
     #[cfg_attr(docsrs, doc(cfg(feature = "decrypt")))]
-    pub fn kms(mut self, kms: aws_sdk_kms::Client, key_arn: impl Into<String>) -> Self {
-        self.kms = Some((kms, key_arn.into()));
+    pub fn local_kms(mut self, endpoint: &str, key_arn: &str) -> Self {
+        use crate::decrypt::aws_sdk_kms::config::{BehaviorVersion, Credentials, Region};
+        let region = key_arn.split(':').nth(3).unwrap_or("us-east-1").to_owned();
+        let config = crate::decrypt::aws_sdk_kms::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .endpoint_url(endpoint)
+            .region(Region::new(region.clone()))
+            .credentials_provider(Credentials::new("local", "local", None, None, "local KMS"))
+            .http_client(crate::decrypt::kms_http_client().expect("the HTTPS client builds"))
+            .build();
+        self.kms = Some((
+            crate::decrypt::aws_sdk_kms::Client::from_conf(config),
+            key_arn.to_owned(),
+        ));
+        for (name, value) in [
+            (crate::KMS_KEY_ARN_VARIABLE, key_arn),
+            ("AWS_ENDPOINT_URL_KMS", endpoint),
+            ("AWS_REGION", &region),
+            ("AWS_ACCESS_KEY_ID", "local"),
+            ("AWS_SECRET_ACCESS_KEY", "local"),
+        ] {
+            self.env.push((name.to_owned(), value.to_owned()));
+        }
         self
+    }
+
+    /// A decryptor of the codes this driver gives custom senders, for a
+    /// sender run in process ([`function_with_state`](Self::function_with_state)).
+    /// Panics without [`local_kms`](Self::local_kms).
+    #[cfg(feature = "decrypt")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "decrypt")))]
+    pub fn code_decryptor(&self) -> crate::decrypt::CodeDecryptor {
+        let (kms, key_arn) = self
+            .kms
+            .clone()
+            .expect("`.local_kms(endpoint, key_arn)` first");
+        crate::decrypt::CodeDecryptor::new(kms, key_arn).expect("a key ARN")
     }
 
     /// Makes the next calls through the app client `name` (by default the
