@@ -30,7 +30,8 @@
 //! # What Cognito does that the driver does too
 //!
 //! - Each pool gets only its own triggers, and every event carries the
-//!   pool's ID (stable, `<region>_<10 characters>` from the pool's name).
+//!   pool's ID: an existing pool's as declared (by ID or ARN), else a
+//!   stable one of Cognito's shape (`<region>_<9 characters>`) from its name.
 //! - A synchronous trigger has 5 seconds; one that overruns is called again,
 //!   3 times in all, then the call fails. A rejection surfaces as
 //!   `UserLambdaValidationException: <Trigger> failed with error <message>.`;
@@ -137,15 +138,24 @@ impl Cognito {
     /// [`cognito!`](crate::testing::cognito)).
     pub fn for_pool(out_dir: impl AsRef<Path>, pool: &str) -> Result<Cognito, String> {
         let pool = PoolSpec::read(out_dir.as_ref(), pool)?;
-        let region = std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".into());
-        let pool_id = format!(
-            "{region}_{}",
-            package::id_chars(
-                &pool.name,
-                9,
-                b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-            )
-        );
+        // An existing pool declared by ID or ARN keeps its ID; another gets
+        // a stable one of Cognito's shape, from its name.
+        let declared_id = match cognito_trigger_core::arn::user_pool_id(&pool.name) {
+            Ok(id) => Some(id.to_owned()),
+            Err(_) => cognito_trigger_core::arn::is_pool_id(&pool.name).then(|| pool.name.clone()),
+        };
+        let (region, pool_id) = match declared_id {
+            Some(id) => (id.split('_').next().unwrap_or_default().to_owned(), id),
+            None => {
+                let region = std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".into());
+                let id = package::id_chars(
+                    &pool.name,
+                    9,
+                    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+                );
+                (region.clone(), format!("{region}_{id}"))
+            }
+        };
         Ok(Cognito {
             pool,
             pool_id,
