@@ -135,3 +135,51 @@ async fn token_version_2_rows() {
         assert!(seen.contains(source), "{source} not run; ran {seen:?}");
     }
 }
+
+/// The official AWS Encryption SDK for Python (tests/requirements.txt)
+/// decrypts the code the driver gave a sender, with moto's KMS: the driver
+/// writes the messages as the SDKs (and Cognito) do.
+#[tokio::test]
+async fn the_official_sdk_decrypts_the_driver_s_code() {
+    let moto = Moto::start().unwrap();
+    let mut cognito = senders(&moto);
+    cognito
+        .sign_up("sam", "Passw0rd!", [("email", "sam@example.com")])
+        .await
+        .unwrap();
+    let code = cognito.last_code_to("sam@example.com").unwrap().to_owned();
+    let sent = &cognito.invocations()[0].event;
+    assert_eq!(sent["triggerSource"], "CustomEmailSender_SignUp");
+    let message = sent["request"]["code"].as_str().unwrap();
+    assert!(message.starts_with("AYADe"), "{message}");
+
+    let script = r#"
+import base64, os, sys
+import botocore.session, aws_encryption_sdk
+from aws_encryption_sdk import CommitmentPolicy
+session = botocore.session.Session()
+client = aws_encryption_sdk.EncryptionSDKClient(commitment_policy=CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT)
+provider = aws_encryption_sdk.StrictAwsKmsMasterKeyProvider(key_ids=[os.environ["KEY_ARN"]], botocore_session=session)
+plaintext, header = client.decrypt(source=base64.b64decode(sys.argv[1]), key_provider=provider)
+print(plaintext.decode(), header.encryption_context["userpool-id"])
+"#;
+    let key_arn = cognito.code_decryptor().key_arns()[0].clone();
+    let output = std::process::Command::new("python3")
+        .args(["-c", script, message])
+        .env("AWS_ENDPOINT_URL", moto.endpoint())
+        .env("AWS_ACCESS_KEY_ID", "local")
+        .env("AWS_SECRET_ACCESS_KEY", "local")
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("KEY_ARN", &key_arn)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        format!("{code} {}", cognito.pool_id())
+    );
+}
