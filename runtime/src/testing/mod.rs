@@ -55,8 +55,14 @@ mod process;
 #[doc(hidden)]
 pub mod loopback;
 
+#[cfg(feature = "decrypt")]
+mod seal;
+
 #[cfg(unix)]
 pub use process::{InvokeError, LambdaProcess};
+#[cfg(feature = "decrypt")]
+#[cfg_attr(docsrs, doc(cfg(feature = "decrypt")))]
+pub use seal::{Sealer, encrypt_code, seal_message};
 
 /// How one invocation ended, as the function reported it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -193,8 +199,6 @@ where
 }
 
 pub mod flow;
-#[cfg(feature = "decrypt")]
-mod seal;
 
 /// The flow driver of pool `$pool` of the package under test, read from
 /// what its build step wrote (`OUT_DIR`): see [`flow`].
