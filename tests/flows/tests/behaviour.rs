@@ -4,7 +4,7 @@
 //! under tokio's paused clock, so Cognito's 5 seconds cost nothing.
 
 use cognito_trigger::Error;
-use cognito_trigger::events::{CognitoEvent, PreTokenGenerationV3Event};
+use cognito_trigger::events::{Attributes, ChallengeName, CognitoEvent, PreTokenGenerationV3Event};
 use cognito_trigger::testing::cognito;
 use cognito_trigger::testing::flow::Cognito;
 use std::time::Duration;
@@ -174,4 +174,64 @@ async fn a_wrong_code_and_an_expired_session_are_refused() {
     assert_eq!(error.code(), "CodeMismatchException");
     let error = cognito.sign_in("sam", "Passw0rd!").await.unwrap_err();
     assert_eq!(error.code(), "UserNotConfirmedException");
+}
+
+/// A define trigger that challenges unknown users too (so that an attacker
+/// cannot tell them apart) and fails them at the answer.
+async fn challenge_everyone(mut event: CognitoEvent) -> Result<CognitoEvent, Error> {
+    match &mut event {
+        CognitoEvent::DefineAuthChallenge(define) => {
+            if define.session().is_empty() {
+                define.next_challenge(ChallengeName::Custom);
+            } else if define.request.user_not_found || define.custom_challenges_passed() == 0 {
+                define.fail_authentication();
+            } else {
+                define.issue_tokens();
+            }
+        }
+        CognitoEvent::CreateAuthChallenge(create) => {
+            let private = Attributes::from([("answer", "42")]);
+            create.set_challenge(Attributes::default(), private, "Q");
+        }
+        CognitoEvent::VerifyAuthChallengeResponse(verify) => {
+            let correct =
+                verify.expected("answer") == Some(verify.request.challenge_answer.as_str());
+            verify.answer(correct);
+        }
+        _ => {}
+    }
+    Ok(event)
+}
+
+#[tokio::test]
+async fn an_unknown_user_is_challenged_then_refused_and_never_becomes_a_user() {
+    let mut cognito = cognito!("Messages").function("messages", challenge_everyone);
+    let challenge = cognito
+        .start_custom_auth("ghost")
+        .await
+        .unwrap()
+        .challenge()
+        .unwrap()
+        .clone();
+    assert!(cognito.user("ghost").is_none());
+    let error = cognito
+        .answer_challenge(&challenge, "42")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "NotAuthorizedException: Incorrect username or password."
+    );
+    let verify = &cognito.invocations()[3].event;
+    assert_eq!(
+        verify["triggerSource"],
+        "VerifyAuthChallengeResponse_Authentication"
+    );
+    assert_eq!(verify["request"]["userNotFound"], true);
+    // A real user signs up under the name afterwards, unaffected.
+    cognito
+        .sign_up("ghost", "Passw0rd!", [("email", "g@example.com")])
+        .await
+        .unwrap();
+    assert!(cognito.user("ghost").is_some());
 }

@@ -237,6 +237,14 @@ impl Cognito {
         if let Some(alias) = &by_alias {
             attributes.insert(alias.clone(), username.into());
         }
+        // A pool that signs users in by email or phone names them by their
+        // `sub`, in the pre sign-up event already.
+        let sub = self.uuid();
+        let user_name = if by_alias.is_some() {
+            sub.clone()
+        } else {
+            username.to_owned()
+        };
         let client_id = self.client_id().to_owned();
         let (validation, metadata) = (self.validation_data.clone(), self.client_metadata.clone());
         let response = self
@@ -245,18 +253,12 @@ impl Cognito {
                 PreSignUpSource::SignUp.as_str(),
                 &Caller {
                     client_id: &client_id,
-                    user_name: Some(username),
+                    user_name: Some(&user_name),
                 },
                 |_| events::pre_sign_up(&attributes, validation.as_ref(), metadata.as_ref()),
             )
             .await?
             .unwrap_or_default();
-        let sub = self.uuid();
-        let user_name = if by_alias.is_some() {
-            sub.clone()
-        } else {
-            username.to_owned()
-        };
         let confirmed = is_true(&response["autoConfirmUser"]);
         let mut user = User::new(
             user_name.clone(),
@@ -600,9 +602,11 @@ impl Cognito {
         let (index, user_not_found) = match self.find_user(username) {
             Some(index) => (index, false),
             None if client.prevent_user_existence_errors => {
-                // A user that exists for the loop only, as Cognito makes one up.
+                // A user that exists for the loop only, as Cognito makes
+                // one up: kept for the session, never found by name.
                 let mut user = User::new(username.to_owned(), Map::new(), UserStatus::Confirmed);
                 user.attributes.insert("sub".into(), self.uuid().into());
+                user.phantom = true;
                 self.users.push(user);
                 (self.users.len() - 1, true)
             }
@@ -613,19 +617,8 @@ impl Cognito {
                 ));
             }
         };
-        let result = self
-            .custom_auth_start(index, &client.id, user_not_found)
-            .await;
-        if user_not_found {
-            // The made-up user is no user of the pool.
-            self.users.remove(index);
-            for session in self.sessions.values_mut() {
-                if session.user > index {
-                    session.user -= 1;
-                }
-            }
-        }
-        result
+        self.custom_auth_start(index, &client.id, user_not_found)
+            .await
     }
 
     async fn custom_auth_start(
@@ -1140,10 +1133,14 @@ impl Cognito {
         for (name, value) in super::string_map(attributes) {
             let changed = self.users[index].attributes.get(&name) != Some(&value);
             self.users[index].attributes.insert(name.clone(), value);
-            if changed && matches!(name.as_str(), "email" | "phone_number") {
-                self.users[index]
-                    .attributes
-                    .insert(format!("{name}_verified"), "false".into());
+            if !changed || !matches!(name.as_str(), "email" | "phone_number") {
+                continue;
+            }
+            self.users[index]
+                .attributes
+                .insert(format!("{name}_verified"), "false".into());
+            // Cognito sends a code for the attributes the pool verifies.
+            if self.pool.auto_verified.contains(&name) {
                 let caller = Caller {
                     client_id: &client_id,
                     user_name: Some(&user_name),

@@ -382,12 +382,13 @@ impl Cognito {
 
     pub(crate) fn find_user(&self, name: &str) -> Option<usize> {
         self.users.iter().position(|u| {
-            u.user_name == name
-                || self
-                    .pool
-                    .username_attributes
-                    .iter()
-                    .any(|a| u.attribute(a) == Some(name))
+            !u.phantom
+                && (u.user_name == name
+                    || self
+                        .pool
+                        .username_attributes
+                        .iter()
+                        .any(|a| u.attribute(a) == Some(name)))
         })
     }
 

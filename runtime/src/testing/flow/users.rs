@@ -65,6 +65,9 @@ pub struct User {
     pub(crate) mfa: Option<Mfa>,
     /// Codes sent and not used yet.
     pub(crate) codes: Vec<(Purpose, String)>,
+    /// Made up for an unknown user's custom authentication: not a user of
+    /// the pool.
+    pub(crate) phantom: bool,
 }
 
 impl User {
@@ -81,6 +84,7 @@ impl User {
             password: None,
             mfa: None,
             codes: Vec::new(),
+            phantom: false,
         }
     }
 
