@@ -5,72 +5,19 @@
 //! moto and the SDK come from tests/requirements.txt (.ci/run installs them
 //! and puts them on PATH).
 
+mod moto;
+
 use cognito_trigger::decrypt::{CodeDecryptor, aws_sdk_kms};
 use cognito_trigger::events::{CustomEmailSenderEvent, CustomEmailSenderSource};
 use cognito_trigger::testing::encrypt_code;
+use moto::Moto;
 use serde_json::{Value, json};
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io::Write;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 
 const REGION: &str = "us-east-1";
 const POOL: &str = "us-east-1_Sealed01";
-
-/// moto's server; killed when dropped (as in tests/decrypt.rs).
-struct Moto {
-    child: Child,
-    address: SocketAddr,
-}
-
-impl Moto {
-    fn start() -> Moto {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new("moto_server")
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("moto_server runs: install tests/requirements.txt (.ci/run does)");
-        let address = SocketAddr::from(([127, 0, 0, 1], port));
-        let started = Instant::now();
-        while !Self::answers(address) {
-            assert!(
-                started.elapsed() < Duration::from_secs(30),
-                "moto did not start"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Moto { child, address }
-    }
-
-    fn answers(address: SocketAddr) -> bool {
-        let Ok(mut stream) = TcpStream::connect(address) else {
-            return false;
-        };
-        let request = "GET /moto-api/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-        let mut response = String::new();
-        stream.write_all(request.as_bytes()).is_ok()
-            && stream.read_to_string(&mut response).is_ok()
-            && response.starts_with("HTTP/1.1 200")
-    }
-
-    fn endpoint(&self) -> String {
-        format!("http://{}", self.address)
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// A KMS client for moto, without the process environment.
 fn kms(moto: &Moto) -> aws_sdk_kms::Client {

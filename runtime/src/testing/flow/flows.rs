@@ -148,41 +148,24 @@ struct Reason {
     email: CustomEmailSenderSource,
 }
 
-const SIGN_UP: Reason = Reason {
-    message: CustomMessageSource::SignUp,
-    sms: CustomSmsSenderSource::SignUp,
-    email: CustomEmailSenderSource::SignUp,
-};
-const RESEND_CODE: Reason = Reason {
-    message: CustomMessageSource::ResendCode,
-    sms: CustomSmsSenderSource::ResendCode,
-    email: CustomEmailSenderSource::ResendCode,
-};
-const FORGOT_PASSWORD: Reason = Reason {
-    message: CustomMessageSource::ForgotPassword,
-    sms: CustomSmsSenderSource::ForgotPassword,
-    email: CustomEmailSenderSource::ForgotPassword,
-};
-const UPDATE_ATTRIBUTE: Reason = Reason {
-    message: CustomMessageSource::UpdateUserAttribute,
-    sms: CustomSmsSenderSource::UpdateUserAttribute,
-    email: CustomEmailSenderSource::UpdateUserAttribute,
-};
-const VERIFY_ATTRIBUTE: Reason = Reason {
-    message: CustomMessageSource::VerifyUserAttribute,
-    sms: CustomSmsSenderSource::VerifyUserAttribute,
-    email: CustomEmailSenderSource::VerifyUserAttribute,
-};
-const ADMIN_CREATE_USER: Reason = Reason {
-    message: CustomMessageSource::AdminCreateUser,
-    sms: CustomSmsSenderSource::AdminCreateUser,
-    email: CustomEmailSenderSource::AdminCreateUser,
-};
-const AUTHENTICATION: Reason = Reason {
-    message: CustomMessageSource::Authentication,
-    sms: CustomSmsSenderSource::Authentication,
-    email: CustomEmailSenderSource::Authentication,
-};
+/// The reason `$name`: the three sources share its name.
+macro_rules! reason {
+    ($name:ident) => {
+        Reason {
+            message: CustomMessageSource::$name,
+            sms: CustomSmsSenderSource::$name,
+            email: CustomEmailSenderSource::$name,
+        }
+    };
+}
+
+const SIGN_UP: Reason = reason!(SignUp);
+const RESEND_CODE: Reason = reason!(ResendCode);
+const FORGOT_PASSWORD: Reason = reason!(ForgotPassword);
+const UPDATE_ATTRIBUTE: Reason = reason!(UpdateUserAttribute);
+const VERIFY_ATTRIBUTE: Reason = reason!(VerifyUserAttribute);
+const ADMIN_CREATE_USER: Reason = reason!(AdminCreateUser);
+const AUTHENTICATION: Reason = reason!(Authentication);
 
 fn not_authorized() -> CognitoError {
     CognitoError::new(code::NOT_AUTHORIZED, "Incorrect username or password.")

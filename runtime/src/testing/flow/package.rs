@@ -1,6 +1,7 @@
 //! The pool a test drives, as the package's build step described it: the
 //! manifest parts and the template it wrote to `$OUT_DIR/cognito-trigger/`.
 
+use super::tokens::strings;
 use cognito_trigger_core::manifest::{BINARIES_IN_OUT_DIR, Manifest};
 use cognito_trigger_core::trigger::{LambdaVersion, Trigger};
 use serde_json::Value;
@@ -117,16 +118,6 @@ impl PoolSpec {
         let pool_resource = resources.iter().find(|(_, r)| {
             r["Type"] == "AWS::Cognito::UserPool" && r["Properties"]["UserPoolName"] == pool
         });
-        let strings = |value: &Value| -> Vec<String> {
-            value
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|s| s.as_str().map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
         let (username_attributes, auto_verified, clients, groups) = match pool_resource {
             Some((logical_id, resource)) => {
                 let properties = &resource["Properties"];

@@ -240,7 +240,8 @@ fn change_claims(claims: &mut Claims, changes: &Value) -> Result<(), String> {
     Ok(())
 }
 
-fn strings(value: &Value) -> Vec<String> {
+/// The strings of a JSON array; none for anything else.
+pub(crate) fn strings(value: &Value) -> Vec<String> {
     value
         .as_array()
         .map(|a| {
