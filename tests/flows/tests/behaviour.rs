@@ -235,3 +235,28 @@ async fn an_unknown_user_is_challenged_then_refused_and_never_becomes_a_user() {
         .unwrap();
     assert!(cognito.user("ghost").is_some());
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_custom_challenge_left_past_the_session_validity_is_refused() {
+    let mut cognito = cognito!("Messages");
+    cognito
+        .admin_create_user("sam", [("email", "sam@example.com")])
+        .await
+        .unwrap();
+    let challenge = cognito
+        .start_custom_auth("sam")
+        .await
+        .unwrap()
+        .challenge()
+        .unwrap()
+        .clone();
+    tokio::time::advance(Duration::from_secs(3 * 60 + 1)).await;
+    let error = cognito
+        .answer_challenge(&challenge, "42")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "NotAuthorizedException: Invalid session for the user, session is expired."
+    );
+}

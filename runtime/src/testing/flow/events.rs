@@ -69,6 +69,17 @@ fn with_metadata(mut request: Value, metadata: Option<&Map<String, Value>>) -> V
     request
 }
 
+/// Inserts `userNotFound`, which Cognito sends only when the app client
+/// prevents user existence errors (the guide: "populated when
+/// PreventUserExistenceErrors is set to ENABLED"; captured events of other
+/// clients have no such key).
+fn with_user_not_found(mut request: Value, user_not_found: Option<bool>) -> Value {
+    if let Some(user_not_found) = user_not_found {
+        request["userNotFound"] = user_not_found.into();
+    }
+    request
+}
+
 fn map_or_null(map: Option<&Map<String, Value>>) -> Value {
     map.map_or(Value::Null, |m| Value::Object(m.clone()))
 }
@@ -100,15 +111,14 @@ pub(crate) fn post_confirmation(
 
 pub(crate) fn pre_authentication(
     attributes: &Map<String, Value>,
-    user_not_found: bool,
+    user_not_found: Option<bool>,
     validation_data: Option<&Map<String, Value>>,
 ) -> (Value, Value) {
     let request = json!({
         "userAttributes": attributes,
-        "userNotFound": user_not_found,
         "validationData": map_or_null(validation_data),
     });
-    (request, json!({}))
+    (with_user_not_found(request, user_not_found), json!({}))
 }
 
 pub(crate) fn post_authentication(
@@ -123,16 +133,15 @@ pub(crate) fn post_authentication(
 pub(crate) fn define_auth_challenge(
     attributes: &Map<String, Value>,
     session: &[Value],
-    user_not_found: bool,
+    user_not_found: Option<bool>,
     metadata: Option<&Map<String, Value>>,
 ) -> (Value, Value) {
     let request = json!({
         "userAttributes": attributes,
         "session": session,
-        "userNotFound": user_not_found,
     });
     (
-        with_metadata(request, metadata),
+        with_metadata(with_user_not_found(request, user_not_found), metadata),
         json!({"challengeName": null, "issueTokens": null, "failAuthentication": null}),
     )
 }
@@ -141,17 +150,16 @@ pub(crate) fn create_auth_challenge(
     attributes: &Map<String, Value>,
     challenge_name: &str,
     session: &[Value],
-    user_not_found: bool,
+    user_not_found: Option<bool>,
     metadata: Option<&Map<String, Value>>,
 ) -> (Value, Value) {
     let request = json!({
         "userAttributes": attributes,
         "challengeName": challenge_name,
         "session": session,
-        "userNotFound": user_not_found,
     });
     (
-        with_metadata(request, metadata),
+        with_metadata(with_user_not_found(request, user_not_found), metadata),
         json!({"publicChallengeParameters": null, "privateChallengeParameters": null, "challengeMetadata": null}),
     )
 }
@@ -160,17 +168,16 @@ pub(crate) fn verify_auth_challenge_response(
     attributes: &Map<String, Value>,
     private_parameters: &Value,
     answer: &str,
-    user_not_found: bool,
+    user_not_found: Option<bool>,
     metadata: Option<&Map<String, Value>>,
 ) -> (Value, Value) {
     let request = json!({
         "userAttributes": attributes,
         "privateChallengeParameters": private_parameters,
         "challengeAnswer": answer,
-        "userNotFound": user_not_found,
     });
     (
-        with_metadata(request, metadata),
+        with_metadata(with_user_not_found(request, user_not_found), metadata),
         json!({"answerCorrect": null}),
     )
 }

@@ -16,9 +16,6 @@ use cognito_trigger_core::trigger::{LambdaVersion, Trigger};
 use serde_json::{Map, Value, json};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// How long a custom authentication session lasts between two answers.
-const SESSION_LIFETIME: Duration = Duration::from_secs(180);
-
 /// What a sign-up returned.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignUpOutcome {
@@ -511,15 +508,13 @@ impl Cognito {
             client_id: &client_id,
             user_name: Some(&user_name),
         };
-        let (attributes, validation) = (
-            self.users[index].event_attributes(),
-            self.validation_data.clone(),
-        );
+        let reported = self.reported(&client_id, false);
+        let (attributes, validation) = (self.event_attributes(index), self.validation_data.clone());
         self.call(
             Trigger::PreAuthentication,
             PreAuthenticationSource::Authentication.as_str(),
             &caller,
-            |_| events::pre_authentication(&attributes, false, validation.as_ref()),
+            |_| events::pre_authentication(&attributes, reported, validation.as_ref()),
         )
         .await?;
         if self.users[index].password.as_deref() != Some(password) {
@@ -615,15 +610,13 @@ impl Cognito {
             client_id,
             user_name: Some(&user_name),
         };
-        let (attributes, validation) = (
-            self.users[index].event_attributes(),
-            self.validation_data.clone(),
-        );
+        let reported = self.reported(client_id, user_not_found);
+        let (attributes, validation) = (self.event_attributes(index), self.validation_data.clone());
         self.call(
             Trigger::PreAuthentication,
             PreAuthenticationSource::Authentication.as_str(),
             &caller,
-            |_| events::pre_authentication(&attributes, user_not_found, validation.as_ref()),
+            |_| events::pre_authentication(&attributes, reported, validation.as_ref()),
         )
         .await?;
         let session =
@@ -712,7 +705,8 @@ impl Cognito {
             client_id: &session.client_id,
             user_name: Some(&user_name),
         };
-        let attributes = self.users[index].event_attributes();
+        let reported = self.reported(&session.client_id, session.user_not_found);
+        let attributes = self.event_attributes(index);
         let metadata = self.client_metadata.clone();
         let response = self
             .call(
@@ -724,7 +718,7 @@ impl Cognito {
                         &attributes,
                         &session.private,
                         answer,
-                        session.user_not_found,
+                        reported,
                         metadata.as_ref(),
                     )
                 },
@@ -757,9 +751,10 @@ impl Cognito {
             client_id: &client_id,
             user_name: Some(&user_name),
         };
-        let attributes = self.users[index].event_attributes();
+        let attributes = self.event_attributes(index);
         let metadata = self.client_metadata.clone();
         let history = session.history.clone();
+        let reported = self.reported(&client_id, session.user_not_found);
         let user_not_found = session.user_not_found;
         let response = self
             .call(
@@ -770,7 +765,7 @@ impl Cognito {
                     events::define_auth_challenge(
                         &attributes,
                         &history,
-                        user_not_found,
+                        reported,
                         metadata.as_ref(),
                     )
                 },
@@ -808,7 +803,8 @@ impl Cognito {
             }
             "PASSWORD_VERIFIER" => {
                 session.challenge = name.clone();
-                session.expires = tokio::time::Instant::now() + SESSION_LIFETIME;
+                session.expires =
+                    tokio::time::Instant::now() + self.session_validity(&session.client_id);
                 self.sessions.insert(id.clone(), session);
                 let mut parameters = Map::new();
                 parameters.insert("USERNAME".into(), user_name.into());
@@ -835,7 +831,7 @@ impl Cognito {
                         &attributes,
                         &name,
                         &history,
-                        user_not_found,
+                        reported,
                         metadata.as_ref(),
                     )
                 },
@@ -856,7 +852,7 @@ impl Cognito {
             "challengeMetadata": response["challengeMetadata"].clone(),
         }));
         session.challenge = name.clone();
-        session.expires = tokio::time::Instant::now() + SESSION_LIFETIME;
+        session.expires = tokio::time::Instant::now() + self.session_validity(&session.client_id);
         self.sessions.insert(id.clone(), session);
         Ok(SignIn::Challenge(Challenge {
             name,
@@ -935,15 +931,14 @@ impl Cognito {
         let index = match self.find_user(&user_name) {
             Some(index) => {
                 self.users[index].attributes.extend(attributes);
-                let (attributes, validation) = (
-                    self.users[index].event_attributes(),
-                    self.validation_data.clone(),
-                );
+                let reported = self.reported(&client_id, false);
+                let (attributes, validation) =
+                    (self.event_attributes(index), self.validation_data.clone());
                 self.call(
                     Trigger::PreAuthentication,
                     PreAuthenticationSource::Authentication.as_str(),
                     &caller,
-                    |_| events::pre_authentication(&attributes, false, validation.as_ref()),
+                    |_| events::pre_authentication(&attributes, reported, validation.as_ref()),
                 )
                 .await?;
                 index
@@ -973,10 +968,8 @@ impl Cognito {
                     client_id: &client_id,
                     user_name: Some(&user_name),
                 };
-                let (attributes, metadata) = (
-                    self.users[index].event_attributes(),
-                    self.client_metadata.clone(),
-                );
+                let (attributes, metadata) =
+                    (self.event_attributes(index), self.client_metadata.clone());
                 self.call(
                     Trigger::PostConfirmation,
                     PostConfirmationSource::ConfirmSignUp.as_str(),
@@ -1208,7 +1201,7 @@ impl Cognito {
         let request = events::custom_sender(
             false,
             None,
-            &self.users[index].event_attributes(),
+            &self.event_attributes(index),
             SenderMetadata::Never,
         );
         self.send(
@@ -1236,6 +1229,39 @@ impl Cognito {
                 format!("{flow} flow not enabled for this client"),
             ))
         }
+    }
+
+    /// The user's attributes as events carry them: with its status, and
+    /// the alias (`cognito:email_alias`, `cognito:phone_number_alias`) of
+    /// each verified attribute the pool signs users in with, as captured
+    /// events show them.
+    fn event_attributes(&self, index: usize) -> Map<String, Value> {
+        let user = &self.users[index];
+        let mut attributes = user.event_attributes();
+        for attribute in &self.pool.username_attributes {
+            let verified = user.attribute(&format!("{attribute}_verified")) == Some("true");
+            if let Some(value) = user.attribute(attribute).filter(|_| verified) {
+                attributes.insert(format!("cognito:{attribute}_alias"), value.into());
+            }
+        }
+        attributes
+    }
+
+    /// `userNotFound` as the events of client `client_id` carry it: only
+    /// when the client prevents user existence errors.
+    fn reported(&self, client_id: &str, user_not_found: bool) -> Option<bool> {
+        let prevents = self
+            .pool
+            .clients
+            .iter()
+            .any(|c| c.id == client_id && c.prevent_user_existence_errors);
+        prevents.then_some(user_not_found)
+    }
+
+    /// How long a session of client `client_id` waits for an answer.
+    fn session_validity(&self, client_id: &str) -> Duration {
+        let client = self.pool.clients.iter().find(|c| c.id == client_id);
+        client.map_or(Duration::from_secs(180), |c| c.session_validity)
     }
 
     fn existing(&self, username: &str) -> Result<usize, CognitoError> {
@@ -1366,10 +1392,7 @@ impl Cognito {
         source: PostConfirmationSource,
         caller: &Caller<'_>,
     ) -> Result<(), CognitoError> {
-        let (attributes, metadata) = (
-            self.users[index].event_attributes(),
-            self.client_metadata.clone(),
-        );
+        let (attributes, metadata) = (self.event_attributes(index), self.client_metadata.clone());
         self.call(Trigger::PostConfirmation, source.as_str(), caller, |_| {
             events::post_confirmation(&attributes, metadata.as_ref())
         })
@@ -1454,7 +1477,7 @@ impl Cognito {
         let Some((medium, to)) = self.destination(index, medium) else {
             return Ok(None);
         };
-        let attributes = self.users[index].event_attributes();
+        let attributes = self.event_attributes(index);
         let metadata = self.client_metadata.clone();
         let (sender, sender_source) = match medium {
             Medium::Email => (Trigger::CustomEmailSender, reason.email.as_str().to_owned()),
@@ -1581,6 +1604,7 @@ impl Cognito {
     ) -> Challenge {
         let id = self.next("session");
         let client_id = self.client_id().to_owned();
+        let expires = tokio::time::Instant::now() + self.session_validity(&client_id);
         let mut parameters = parameters;
         parameters.insert(
             "USERNAME".into(),
@@ -1595,7 +1619,7 @@ impl Cognito {
                 history: Vec::new(),
                 private: Value::Null,
                 user_not_found: false,
-                expires: tokio::time::Instant::now() + SESSION_LIFETIME,
+                expires,
                 source,
             },
         );
@@ -1620,10 +1644,7 @@ impl Cognito {
             client_id,
             user_name: Some(&user_name),
         };
-        let (attributes, metadata) = (
-            self.users[index].event_attributes(),
-            self.client_metadata.clone(),
-        );
+        let (attributes, metadata) = (self.event_attributes(index), self.client_metadata.clone());
         self.call(
             Trigger::PostAuthentication,
             PostAuthenticationSource::Authentication.as_str(),
@@ -1649,9 +1670,9 @@ impl Cognito {
         client_id: &str,
         source: TokenGenerationSource,
     ) -> Result<Tokens, CognitoError> {
+        let attributes = self.event_attributes(index);
         let user = &self.users[index];
         let user_name = user.user_name.clone();
-        let attributes = user.event_attributes();
         let groups = tokens::group_configuration(&user.groups, &self.pool.groups);
         let scopes = vec!["aws.cognito.signin.user.admin".to_owned()];
         let event_id = self.uuid();

@@ -39,6 +39,9 @@ pub(crate) struct ClientSpec {
     pub auth_flows: Vec<String>,
     /// `PreventUserExistenceErrors` is `ENABLED`.
     pub prevent_user_existence_errors: bool,
+    /// `AuthSessionValidity`: how long a sign-in session waits for the
+    /// next answer (Cognito's default: 3 minutes).
+    pub session_validity: Duration,
 }
 
 /// A group of the pool (from the template's `AWS::Cognito::UserPoolGroup`s).
@@ -134,6 +137,7 @@ impl PoolSpec {
                             name,
                             auth_flows: strings(&r["Properties"]["ExplicitAuthFlows"]),
                             prevent_user_existence_errors: r["Properties"]["PreventUserExistenceErrors"] == "ENABLED",
+                            session_validity: session_validity(&r["Properties"]["AuthSessionValidity"]),
                         }
                     })
                     .collect();
@@ -166,6 +170,7 @@ impl PoolSpec {
                 name: "app".into(),
                 auth_flows: Vec::new(),
                 prevent_user_existence_errors: true,
+                session_validity: session_validity(&Value::Null),
             }]
         } else {
             clients
@@ -180,6 +185,11 @@ impl PoolSpec {
             groups,
         })
     }
+}
+
+/// A client's `AuthSessionValidity`, in minutes, else Cognito's 3.
+fn session_validity(minutes: &Value) -> Duration {
+    Duration::from_secs(60 * minutes.as_u64().unwrap_or(3))
 }
 
 /// The whole manifest: the union of the binaries' parts.
