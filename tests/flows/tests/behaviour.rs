@@ -6,7 +6,7 @@
 use cognito_trigger::Error;
 use cognito_trigger::events::{Attributes, ChallengeName, CognitoEvent, PreTokenGenerationV3Event};
 use cognito_trigger::testing::cognito;
-use cognito_trigger::testing::flow::Cognito;
+use cognito_trigger::testing::flow::{Cognito, Mfa};
 use std::time::Duration;
 
 /// The Messages pool with `messages` replaced by `handler`, in process.
@@ -31,7 +31,7 @@ async fn a_trigger_slower_than_5_seconds_is_called_3_times_then_fails() {
     assert_eq!(error.code(), "UnexpectedLambdaException");
     assert_eq!(
         error.message(),
-        "PreSignUp failed with error Socket timeout while invoking Lambda function."
+        "PreSignUp invocation failed due to error Socket timeout while invoking Lambda function."
     );
     assert_eq!(cognito.sources(), ["PreSignUp_SignUp"; 3]);
     assert!(
@@ -259,4 +259,50 @@ async fn a_custom_challenge_left_past_the_session_validity_is_refused() {
         error.to_string(),
         "NotAuthorizedException: Invalid session for the user, session is expired."
     );
+}
+
+/// A sign-in's `ClientMetadata` reaches pre authentication as its
+/// `validationData` and no later trigger; an answer's reaches the token and
+/// post authentication triggers (InitiateAuth's and RespondToAuthChallenge's
+/// API reference).
+#[tokio::test]
+async fn client_metadata_goes_where_the_api_reference_says() {
+    let mut cognito = cognito!("Messages");
+    cognito
+        .sign_up("sam", "Passw0rd!", [("email", "sam@example.com")])
+        .await
+        .unwrap();
+    cognito.admin_confirm_sign_up("sam").await.unwrap();
+    cognito.client_metadata([("app", "web")]);
+    cognito.clear_invocations();
+    cognito.sign_in("sam", "Passw0rd!").await.unwrap();
+    let events: Vec<_> = cognito.invocations().iter().map(|i| &i.event).collect();
+    assert_eq!(
+        events[0]["triggerSource"],
+        "PreAuthentication_Authentication"
+    );
+    assert_eq!(events[0]["request"]["validationData"]["app"], "web");
+    assert!(
+        events[1..]
+            .iter()
+            .all(|e| e["request"].get("clientMetadata").is_none())
+    );
+
+    cognito.set_user_mfa("sam", Some(Mfa::Email)).unwrap();
+    cognito.clear_invocations();
+    let challenge = cognito
+        .sign_in("sam", "Passw0rd!")
+        .await
+        .unwrap()
+        .challenge()
+        .unwrap()
+        .clone();
+    let code = cognito.last_code_to("sam@example.com").unwrap().to_owned();
+    cognito.answer_challenge(&challenge, &code).await.unwrap();
+    let token = cognito
+        .invocations()
+        .iter()
+        .find(|i| i.source == "TokenGeneration_Authentication")
+        .unwrap();
+    assert_eq!(token.event["request"]["clientMetadata"]["app"], "web");
 }

@@ -495,10 +495,12 @@ impl Cognito {
         let index = match self.find_user(username) {
             Some(index) => index,
             None => {
+                let metadata = self.initiate_metadata(&source);
                 self.migrate(
                     username,
                     Some(password),
                     UserMigrationSource::Authentication,
+                    metadata,
                 )
                 .await?
             }
@@ -509,7 +511,10 @@ impl Cognito {
             user_name: Some(&user_name),
         };
         let reported = self.reported(&client_id, false);
-        let (attributes, validation) = (self.event_attributes(index), self.validation_data.clone());
+        let (attributes, validation) = (
+            self.event_attributes(index),
+            self.initiate_metadata(&source),
+        );
         self.call(
             Trigger::PreAuthentication,
             PreAuthenticationSource::Authentication.as_str(),
@@ -564,7 +569,7 @@ impl Cognito {
                 source,
             )));
         }
-        self.issue(index, &client_id, source)
+        self.issue(index, &client_id, source, None)
             .await
             .map(SignIn::Tokens)
     }
@@ -611,7 +616,8 @@ impl Cognito {
             user_name: Some(&user_name),
         };
         let reported = self.reported(client_id, user_not_found);
-        let (attributes, validation) = (self.event_attributes(index), self.validation_data.clone());
+        // InitiateAuth forwards its `ClientMetadata` here as `validationData`.
+        let (attributes, validation) = (self.event_attributes(index), self.client_metadata.clone());
         self.call(
             Trigger::PreAuthentication,
             PreAuthenticationSource::Authentication.as_str(),
@@ -623,7 +629,7 @@ impl Cognito {
             self.open_session(index, "", Map::new(), TokenGenerationSource::Authentication);
         let id = session.session;
         self.sessions.get_mut(&id).expect("opened").user_not_found = user_not_found;
-        self.define_next(id).await
+        self.define_next(id, false).await
     }
 
     /// `RespondToAuthChallenge`: answers `challenge` with `answer` (a custom
@@ -652,9 +658,14 @@ impl Cognito {
             "NEW_PASSWORD_REQUIRED" => {
                 self.users[index].password = Some(answer.to_owned());
                 self.users[index].status = UserStatus::Confirmed;
-                self.issue(index, &client_id, session.source)
-                    .await
-                    .map(SignIn::Tokens)
+                self.issue(
+                    index,
+                    &client_id,
+                    session.source,
+                    self.client_metadata.clone(),
+                )
+                .await
+                .map(SignIn::Tokens)
             }
             "SMS_MFA" | "EMAIL_OTP" => {
                 if !self.users[index].take_code(&Purpose::Mfa, answer) {
@@ -663,9 +674,14 @@ impl Cognito {
                         "Invalid code received for user",
                     ));
                 }
-                self.issue(index, &client_id, session.source)
-                    .await
-                    .map(SignIn::Tokens)
+                self.issue(
+                    index,
+                    &client_id,
+                    session.source,
+                    self.client_metadata.clone(),
+                )
+                .await
+                .map(SignIn::Tokens)
             }
             "PASSWORD_VERIFIER" => {
                 let correct = self.users[index].password.as_deref() == Some(answer);
@@ -673,7 +689,7 @@ impl Cognito {
                 session.history.push(json!({"challengeName": "PASSWORD_VERIFIER", "challengeResult": correct, "challengeMetadata": null}));
                 let id = challenge.session.clone();
                 self.sessions.insert(id.clone(), session);
-                self.define_next(id).await
+                self.define_next(id, true).await
             }
             _ => {
                 self.verify(challenge.session.clone(), session, answer)
@@ -736,14 +752,15 @@ impl Cognito {
             last["challengeMetadata"] = metadata;
         }
         self.sessions.insert(id.clone(), session);
-        self.define_next(id).await
+        self.define_next(id, true).await
     }
 
     /// The define trigger on the session's history, then what it asks for.
-    async fn define_next(&mut self, id: String) -> Result<SignIn, CognitoError> {
+    /// `responding`: in a `RespondToAuthChallenge`, whose `ClientMetadata`
+    /// Cognito forwards to the challenge and token triggers (an
+    /// `InitiateAuth`'s goes to pre authentication only).
+    async fn define_next(&mut self, id: String, responding: bool) -> Result<SignIn, CognitoError> {
         let mut session = self.sessions.remove(&id).expect("a session in progress");
-        // The history holds an unanswered challenge's placeholder until the
-        // answer comes; the define trigger sees only answered ones.
         let index = session.user;
         let user_name = self.users[index].user_name.clone();
         let client_id = session.client_id.clone();
@@ -752,7 +769,7 @@ impl Cognito {
             user_name: Some(&user_name),
         };
         let attributes = self.event_attributes(index);
-        let metadata = self.client_metadata.clone();
+        let metadata = responding.then(|| self.client_metadata.clone()).flatten();
         let history = session.history.clone();
         let reported = self.reported(&client_id, session.user_not_found);
         let user_not_found = session.user_not_found;
@@ -779,7 +796,7 @@ impl Cognito {
             })?;
         if is_true(&response["issueTokens"]) && !user_not_found {
             return self
-                .issue(index, &client_id, session.source)
+                .issue(index, &client_id, session.source, metadata.clone())
                 .await
                 .map(SignIn::Tokens);
         }
@@ -799,7 +816,7 @@ impl Cognito {
             "SRP_A" => {
                 session.history.push(json!({"challengeName": "SRP_A", "challengeResult": true, "challengeMetadata": null}));
                 self.sessions.insert(id.clone(), session);
-                return Box::pin(self.define_next(id)).await;
+                return Box::pin(self.define_next(id, responding)).await;
             }
             "PASSWORD_VERIFIER" => {
                 session.challenge = name.clone();
@@ -878,7 +895,12 @@ impl Cognito {
             .unwrap_or_default()
             .to_owned();
         let mut refreshed = self
-            .tokens(index, &client_id, TokenGenerationSource::RefreshTokens)
+            .tokens(
+                index,
+                &client_id,
+                TokenGenerationSource::RefreshTokens,
+                None,
+            )
             .await?;
         refreshed.refresh_token = Some(refresh_token.to_owned());
         Ok(refreshed)
@@ -932,8 +954,7 @@ impl Cognito {
             Some(index) => {
                 self.users[index].attributes.extend(attributes);
                 let reported = self.reported(&client_id, false);
-                let (attributes, validation) =
-                    (self.event_attributes(index), self.validation_data.clone());
+                let (attributes, validation) = (self.event_attributes(index), None);
                 self.call(
                     Trigger::PreAuthentication,
                     PreAuthenticationSource::Authentication.as_str(),
@@ -978,12 +999,12 @@ impl Cognito {
                 )
                 .await?;
                 let tokens = self
-                    .tokens(index, &client_id, TokenGenerationSource::HostedAuth)
+                    .tokens(index, &client_id, TokenGenerationSource::HostedAuth, None)
                     .await?;
                 return Ok(self.keep_refresh_token(index, tokens));
             }
         };
-        self.issue(index, &client_id, TokenGenerationSource::HostedAuth)
+        self.issue(index, &client_id, TokenGenerationSource::HostedAuth, None)
             .await
     }
 
@@ -1053,8 +1074,14 @@ impl Cognito {
         let index = match self.find_user(username) {
             Some(index) => index,
             None => {
-                self.migrate(username, None, UserMigrationSource::ForgotPassword)
-                    .await?
+                let metadata = self.client_metadata.clone();
+                self.migrate(
+                    username,
+                    None,
+                    UserMigrationSource::ForgotPassword,
+                    metadata,
+                )
+                .await?
             }
         };
         let client_id = self.client_id().to_owned();
@@ -1247,6 +1274,14 @@ impl Cognito {
         attributes
     }
 
+    /// The `ClientMetadata` of the `InitiateAuth` that makes tokens for
+    /// `source`: a hosted UI sign-in has none.
+    fn initiate_metadata(&self, source: &TokenGenerationSource) -> Option<Map<String, Value>> {
+        (*source != TokenGenerationSource::HostedAuth)
+            .then(|| self.client_metadata.clone())
+            .flatten()
+    }
+
     /// `userNotFound` as the events of client `client_id` carry it: only
     /// when the client prevents user existence errors.
     fn reported(&self, client_id: &str, user_not_found: bool) -> Option<bool> {
@@ -1318,6 +1353,7 @@ impl Cognito {
         username: &str,
         password: Option<&str>,
         source: UserMigrationSource,
+        metadata: Option<Map<String, Value>>,
     ) -> Result<usize, CognitoError> {
         let client = self.pool.clients[self.client].clone();
         let unknown = || {
@@ -1334,15 +1370,18 @@ impl Cognito {
             client_id: &client.id,
             user_name: Some(username),
         };
-        let (validation, metadata) = (self.validation_data.clone(), self.client_metadata.clone());
+        // A sign-in's `ClientMetadata` arrives as `validationData`; a
+        // forgot-password request's as `clientMetadata` (the API reference
+        // of InitiateAuth and ForgotPassword).
         let forgot = source == UserMigrationSource::ForgotPassword;
+        let (validation, metadata) = if forgot {
+            (None, metadata)
+        } else {
+            (metadata, None)
+        };
         let response = match self
             .call(Trigger::UserMigration, source.as_str(), &caller, |_| {
-                events::user_migration(
-                    password,
-                    validation.as_ref(),
-                    if forgot { metadata.as_ref() } else { None },
-                )
+                events::user_migration(password, validation.as_ref(), metadata.as_ref())
             })
             .await
         {
@@ -1637,14 +1676,17 @@ impl Cognito {
         index: usize,
         client_id: &str,
         source: TokenGenerationSource,
+        metadata: Option<Map<String, Value>>,
     ) -> Result<Tokens, CognitoError> {
-        let tokens = self.tokens(index, client_id, source).await?;
+        let tokens = self
+            .tokens(index, client_id, source, metadata.clone())
+            .await?;
         let user_name = self.users[index].user_name.clone();
         let caller = Caller {
             client_id,
             user_name: Some(&user_name),
         };
-        let (attributes, metadata) = (self.event_attributes(index), self.client_metadata.clone());
+        let attributes = self.event_attributes(index);
         self.call(
             Trigger::PostAuthentication,
             PostAuthenticationSource::Authentication.as_str(),
@@ -1669,6 +1711,7 @@ impl Cognito {
         index: usize,
         client_id: &str,
         source: TokenGenerationSource,
+        metadata: Option<Map<String, Value>>,
     ) -> Result<Tokens, CognitoError> {
         let attributes = self.event_attributes(index);
         let user = &self.users[index];
@@ -1687,16 +1730,6 @@ impl Cognito {
             event_id,
         };
         let (mut id, mut access) = tokens::user_tokens(&base);
-        // Only the first two sources forward the app's metadata.
-        let forwards = matches!(
-            source,
-            TokenGenerationSource::Authentication | TokenGenerationSource::NewPasswordChallenge
-        );
-        let metadata = if forwards {
-            self.client_metadata.clone()
-        } else {
-            None
-        };
         let version = self.version_of(Trigger::PreTokenGeneration);
         let caller = Caller {
             client_id,

@@ -34,8 +34,10 @@
 //!   stable one of Cognito's shape (`<region>_<9 characters>`) from its name.
 //! - A synchronous trigger has 5 seconds; one that overruns is called again,
 //!   3 times in all, then the call fails. A rejection surfaces as
-//!   `UserLambdaValidationException: <Trigger> failed with error <message>.`;
-//!   an answer Cognito cannot read as `InvalidLambdaResponseException`.
+//!   `UserLambdaValidationException: <Trigger> failed with error <message>.`,
+//!   a timeout as `UnexpectedLambdaException: <Trigger> invocation failed due
+//!   to error Socket timeout while invoking Lambda function.`, an answer
+//!   Cognito cannot read as `InvalidLambdaResponseException`.
 //! - Custom senders are invoked asynchronously: their errors never reach the
 //!   app, and Lambda tries a failed asynchronous call twice more. Their code
 //!   is an AWS Encryption SDK message under the pool's KMS key (with the
@@ -291,7 +293,11 @@ impl Cognito {
     }
 
     /// Sends `metadata` as `ClientMetadata` with the next calls, as an app
-    /// does; Cognito forwards it to the triggers of the sources that take it.
+    /// does. Cognito forwards it where the API reference says: a sign-in's
+    /// (`InitiateAuth`) to pre authentication and user migration, as their
+    /// `validationData`; an answer's (`RespondToAuthChallenge`) to the
+    /// challenge, token and post authentication triggers; the other calls'
+    /// to the triggers they run.
     pub fn client_metadata<K: Into<String>, V: Into<String>>(
         &mut self,
         metadata: impl IntoIterator<Item = (K, V)>,
@@ -300,7 +306,9 @@ impl Cognito {
         self
     }
 
-    /// Sends `data` as `ValidationData` with the next sign-ups and sign-ins.
+    /// Sends `data` as `ValidationData` with the next sign-ups and
+    /// administrators' user creations (the pre sign-up trigger's
+    /// `validationData`).
     pub fn validation_data<K: Into<String>, V: Into<String>>(
         &mut self,
         data: impl IntoIterator<Item = (K, V)>,
@@ -506,11 +514,15 @@ impl Cognito {
             )),
             Answered::TimedOut => Err(CognitoError::new(
                 code::UNEXPECTED_LAMBDA,
-                format!("{name} failed with error Socket timeout while invoking Lambda function."),
+                // What Cognito says when Lambda itself fails it, as apps have
+                // reported it (e.g. furaiev/amazon-cognito-identity-dart-2#204).
+                format!(
+                    "{name} invocation failed due to error Socket timeout while invoking Lambda function."
+                ),
             )),
             Answered::Failed(problem) => Err(CognitoError::new(
                 code::UNEXPECTED_LAMBDA,
-                format!("{name} failed with error {problem}."),
+                format!("{name} invocation failed due to error {problem}."),
             )),
         }
     }
