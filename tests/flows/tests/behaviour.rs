@@ -306,3 +306,37 @@ async fn client_metadata_goes_where_the_api_reference_says() {
         .unwrap();
     assert_eq!(token.event["request"]["clientMetadata"]["app"], "web");
 }
+
+/// A session string answers once: the next step has its own (re:Post,
+/// "the session key can be used only once").
+#[tokio::test]
+async fn an_answered_challenge_s_session_is_spent() {
+    let mut cognito = cognito!("Messages").function("messages", challenge_everyone);
+    cognito
+        .admin_create_user("sam", [("email", "sam@example.com")])
+        .await
+        .unwrap();
+    let challenge = cognito
+        .start_custom_auth("sam")
+        .await
+        .unwrap()
+        .challenge()
+        .unwrap()
+        .clone();
+    assert!(
+        cognito
+            .answer_challenge(&challenge, "42")
+            .await
+            .unwrap()
+            .tokens()
+            .is_some()
+    );
+    let error = cognito
+        .answer_challenge(&challenge, "42")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "NotAuthorizedException: Invalid session for the user."
+    );
+}

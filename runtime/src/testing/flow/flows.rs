@@ -822,6 +822,8 @@ impl Cognito {
                 session.challenge = name.clone();
                 session.expires =
                     tokio::time::Instant::now() + self.session_validity(&session.client_id);
+                // Each step's session string is new: an answer spends its own.
+                let id = self.next("session");
                 self.sessions.insert(id.clone(), session);
                 let mut parameters = Map::new();
                 parameters.insert("USERNAME".into(), user_name.into());
@@ -870,6 +872,7 @@ impl Cognito {
         }));
         session.challenge = name.clone();
         session.expires = tokio::time::Instant::now() + self.session_validity(&session.client_id);
+        let id = self.next("session");
         self.sessions.insert(id.clone(), session);
         Ok(SignIn::Challenge(Challenge {
             name,
