@@ -43,8 +43,17 @@
 //!   is an AWS Encryption SDK message under the pool's KMS key (with the
 //!   `decrypt` feature and [`Cognito::local_kms`]), so the package's
 //!   `CodeDecryptor` runs as in AWS.
-//! - The custom authentication loop keeps the session's history, stops after
-//!   [`MAX_CHALLENGES`] challenges and expires a session after 3 minutes.
+//! - The custom authentication loop keeps the session's history, gives each
+//!   step a new session string (an answered one is spent) and expires it
+//!   after the app client's `AuthSessionValidity` (3 minutes by default).
+//!   It also stops after [`MAX_CHALLENGES`], a guard of the driver's own.
+//! - `ClientMetadata` goes where the API reference says: a sign-in's to pre
+//!   authentication and user migration as `validationData`, an answer's to
+//!   the challenge, token and post authentication triggers.
+//! - `userNotFound` is in the events of app clients that prevent user
+//!   existence errors only; a pool that signs users in by email or phone
+//!   names them by their `sub` and gives events the `cognito:*_alias`
+//!   attributes.
 //! - Pre token generation answers are applied to the tokens' claims, groups
 //!   and scopes for the event version configured (V1_0, V2_0, V3_0).
 //!
@@ -87,7 +96,10 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The most challenges one custom authentication session may have.
+/// The most challenges the driver lets one custom authentication session
+/// have. Cognito documents no such number (its sessions expire with the app
+/// client's `AuthSessionValidity`); this is the driver's own guard, so that a
+/// define trigger that never decides fails a test rather than looping.
 pub const MAX_CHALLENGES: usize = 8;
 
 /// The driver of one pool, for one test: its users, its sessions and every
