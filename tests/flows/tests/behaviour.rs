@@ -340,3 +340,31 @@ async fn an_answered_challenge_s_session_is_spent() {
         "NotAuthorizedException: Invalid session for the user."
     );
 }
+
+#[tokio::test]
+async fn a_remembered_device_stands_in_for_the_mfa_code() {
+    let mut cognito = cognito!("Messages");
+    cognito
+        .sign_up("sam", "Passw0rd!", [("email", "sam@example.com")])
+        .await
+        .unwrap();
+    cognito.admin_confirm_sign_up("sam").await.unwrap();
+    let tokens = cognito
+        .sign_in("sam", "Passw0rd!")
+        .await
+        .unwrap()
+        .tokens()
+        .unwrap()
+        .clone();
+    let device = cognito.remember_device(&tokens);
+    cognito.set_user_mfa("sam", Some(Mfa::Email)).unwrap();
+    let from_device = cognito.device_sign_in("sam", "Passw0rd!", &device).await;
+    assert!(from_device.unwrap().tokens().is_some());
+    let elsewhere = cognito.sign_in("sam", "Passw0rd!").await.unwrap();
+    assert_eq!(elsewhere.challenge().unwrap().name, "EMAIL_OTP");
+    let error = cognito
+        .device_sign_in("sam", "Passw0rd!", "us-east-1_unknown")
+        .await
+        .unwrap_err();
+    assert_eq!(error.message(), "Device does not exist.");
+}

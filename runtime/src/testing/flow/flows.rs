@@ -451,8 +451,8 @@ impl Cognito {
     }
 
     /// A password sign-in from a remembered device: the device's own check
-    /// (`DEVICE_SRP_AUTH`, passed without SRP), then tokens from
-    /// `TokenGeneration_AuthenticateDevice`.
+    /// (`DEVICE_SRP_AUTH`, passed without SRP) instead of an MFA code, then
+    /// tokens from `TokenGeneration_AuthenticateDevice`.
     pub async fn device_sign_in(
         &mut self,
         username: &str,
@@ -481,7 +481,7 @@ impl Cognito {
         username: &str,
         password: &str,
         source: TokenGenerationSource,
-        _device: Option<&str>,
+        device: Option<&str>,
     ) -> Result<SignIn, CognitoError> {
         self.require_flow(
             "USER_PASSWORD_AUTH",
@@ -548,7 +548,8 @@ impl Cognito {
             }
             UserStatus::Confirmed | UserStatus::ExternalProvider => {}
         }
-        if let Some(mfa) = self.users[index].mfa {
+        // A remembered device stands in for the MFA code.
+        if let Some(mfa) = self.users[index].mfa.filter(|_| device.is_none()) {
             let code = self.code();
             let purpose = Purpose::Mfa;
             self.users[index].codes.push((purpose, code.clone()));
