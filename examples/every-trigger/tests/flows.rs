@@ -35,13 +35,12 @@ async fn an_invited_user_signs_in_with_the_custom_challenge() {
         [
             "PreSignUp_AdminCreateUser",
             "CustomEmailSender_AdminCreateUser",
-            "PreAuthentication_Authentication",
             "DefineAuthChallenge_Authentication",
             "CreateAuthChallenge_Authentication",
             "VerifyAuthChallengeResponse_Authentication",
             "DefineAuthChallenge_Authentication",
-            "TokenGeneration_Authentication",
             "PostAuthentication_Authentication",
+            "TokenGeneration_Authentication",
         ]
     );
 }

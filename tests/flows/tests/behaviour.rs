@@ -97,22 +97,30 @@ async fn a_rejection_reaches_the_app_in_cognito_s_words() {
     );
 }
 
+/// Cognito keeps its own value of a reserved claim and drops the change
+/// without an error (cognito-local filters the same claims).
 #[tokio::test]
-async fn a_reserved_claim_cannot_be_changed() {
+async fn a_reserved_claim_keeps_cognito_s_value() {
     let mut cognito = cognito!("Machines").function(
         "machines",
         |mut event: PreTokenGenerationV3Event| async move {
-            event.add_id_token_claim("sub", "someone-else");
+            event
+                .add_id_token_claim("sub", "someone-else")
+                .add_id_token_claim("tier", "gold")
+                .suppress_access_token_claim("client_id");
             Ok::<_, Error>(event)
         },
     );
-    cognito
+    let signed_up = cognito
         .sign_up("sam", "Passw0rd!", [("email", "sam@example.com")])
         .await
         .unwrap();
     cognito.admin_confirm_sign_up("sam").await.unwrap();
-    let error = cognito.sign_in("sam", "Passw0rd!").await.unwrap_err();
-    assert_eq!(error.code(), "InvalidLambdaResponseException");
+    let signed_in = cognito.sign_in("sam", "Passw0rd!").await.unwrap();
+    let tokens = signed_in.tokens().unwrap();
+    assert_eq!(tokens.id_token["sub"], signed_up.user_sub.as_str());
+    assert_eq!(tokens.id_token["tier"], "gold");
+    assert_eq!(tokens.access_token["client_id"], cognito.client_id());
 }
 
 #[tokio::test]
@@ -222,7 +230,7 @@ async fn an_unknown_user_is_challenged_then_refused_and_never_becomes_a_user() {
         error.to_string(),
         "NotAuthorizedException: Incorrect username or password."
     );
-    let verify = &cognito.invocations()[3].event;
+    let verify = &cognito.invocations()[2].event;
     assert_eq!(
         verify["triggerSource"],
         "VerifyAuthChallengeResponse_Authentication"
@@ -367,4 +375,36 @@ async fn a_remembered_device_stands_in_for_the_mfa_code() {
         .await
         .unwrap_err();
     assert_eq!(error.message(), "Device does not exist.");
+}
+
+/// An unknown user's password sign-in, with a migration trigger that finds
+/// no one: pre authentication runs with `userNotFound` (the guide's pre
+/// authentication page) and the app learns nothing more than for a wrong
+/// password. A migration trigger's own error reaches the app as it is.
+#[tokio::test]
+async fn an_unknown_user_s_sign_in_says_no_more_than_a_wrong_password() {
+    let mut cognito = messages_with(|event: CognitoEvent| async move { Ok(event) });
+    let error = cognito.sign_in("nobody", "Passw0rd!").await.unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "NotAuthorizedException: Incorrect username or password."
+    );
+    assert_eq!(
+        cognito.sources(),
+        [
+            "UserMigration_Authentication",
+            "PreAuthentication_Authentication"
+        ]
+    );
+    assert_eq!(
+        cognito.invocations()[1].event["request"]["userNotFound"],
+        true
+    );
+
+    let mut cognito = cognito!("Messages");
+    let error = cognito.sign_in("nobody", "Passw0rd!").await.unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "UserLambdaValidationException: UserMigration failed with error Unknown user."
+    );
 }

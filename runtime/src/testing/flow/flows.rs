@@ -496,13 +496,22 @@ impl Cognito {
             Some(index) => index,
             None => {
                 let metadata = self.initiate_metadata(&source);
-                self.migrate(
-                    username,
-                    Some(password),
-                    UserMigrationSource::Authentication,
-                    metadata,
-                )
-                .await?
+                let migrated = self
+                    .migrate(
+                        username,
+                        Some(password),
+                        UserMigrationSource::Authentication,
+                        metadata.clone(),
+                    )
+                    .await?;
+                match migrated {
+                    Some(index) => index,
+                    None => {
+                        return Err(self
+                            .unknown_at_sign_in(username, &client_id, metadata)
+                            .await);
+                    }
+                }
             }
         };
         let user_name = self.users[index].user_name.clone();
@@ -575,9 +584,10 @@ impl Cognito {
             .map(SignIn::Tokens)
     }
 
-    /// `InitiateAuth` with `CUSTOM_AUTH`: pre authentication, then the
-    /// define auth challenge trigger with an empty session, and the create
-    /// trigger for the challenge it asks for. An unknown user goes through
+    /// `InitiateAuth` with `CUSTOM_AUTH`: the define auth challenge trigger
+    /// with an empty session, and the create trigger for the challenge it
+    /// asks for (pre authentication runs only if the define trigger asks for
+    /// the password, `SRP_A`). An unknown user goes through
     /// the loop with `userNotFound` when the app client prevents user
     /// existence errors.
     pub async fn start_custom_auth(&mut self, username: &str) -> Result<SignIn, CognitoError> {
@@ -601,31 +611,8 @@ impl Cognito {
                 ));
             }
         };
-        self.custom_auth_start(index, &client.id, user_not_found)
-            .await
-    }
-
-    async fn custom_auth_start(
-        &mut self,
-        index: usize,
-        client_id: &str,
-        user_not_found: bool,
-    ) -> Result<SignIn, CognitoError> {
-        let user_name = self.users[index].user_name.clone();
-        let caller = Caller {
-            client_id,
-            user_name: Some(&user_name),
-        };
-        let reported = self.reported(client_id, user_not_found);
-        // InitiateAuth forwards its `ClientMetadata` here as `validationData`.
-        let (attributes, validation) = (self.event_attributes(index), self.client_metadata.clone());
-        self.call(
-            Trigger::PreAuthentication,
-            PreAuthenticationSource::Authentication.as_str(),
-            &caller,
-            |_| events::pre_authentication(&attributes, reported, validation.as_ref()),
-        )
-        .await?;
+        // No pre authentication here: Cognito runs it in a custom flow only
+        // with SRP (the define trigger's `SRP_A`, in `define_next`).
         let session =
             self.open_session(index, "", Map::new(), TokenGenerationSource::Authentication);
         let id = session.session;
@@ -815,6 +802,17 @@ impl Cognito {
             "CUSTOM_CHALLENGE" => {}
             // The client's SRP step, played without the exchange.
             "SRP_A" => {
+                // The user's password step: the authentication triggers run.
+                let validation = (!responding)
+                    .then(|| self.client_metadata.clone())
+                    .flatten();
+                self.call(
+                    Trigger::PreAuthentication,
+                    PreAuthenticationSource::Authentication.as_str(),
+                    &caller,
+                    |_| events::pre_authentication(&attributes, reported, validation.as_ref()),
+                )
+                .await?;
                 session.history.push(json!({"challengeName": "SRP_A", "challengeResult": true, "challengeMetadata": null}));
                 self.sessions.insert(id.clone(), session);
                 return Box::pin(self.define_next(id, responding)).await;
@@ -1059,8 +1057,7 @@ impl Cognito {
                 )
                 .await?;
             if let Some(response) = response {
-                tokens::apply(Some(LambdaVersion::V3_0), &response, &mut id, &mut access)
-                    .map_err(reserved_claim)?;
+                tokens::apply(Some(LambdaVersion::V3_0), &response, &mut id, &mut access);
             }
         }
         Ok(Tokens {
@@ -1079,13 +1076,28 @@ impl Cognito {
             Some(index) => index,
             None => {
                 let metadata = self.client_metadata.clone();
-                self.migrate(
-                    username,
-                    None,
-                    UserMigrationSource::ForgotPassword,
-                    metadata,
-                )
-                .await?
+                let migrated = self
+                    .migrate(
+                        username,
+                        None,
+                        UserMigrationSource::ForgotPassword,
+                        metadata,
+                    )
+                    .await?;
+                match migrated {
+                    Some(index) => index,
+                    // A client that prevents user existence errors answers
+                    // as if a code went out.
+                    None if self.pool.clients[self.client].prevent_user_existence_errors => {
+                        return Ok(());
+                    }
+                    None => {
+                        return Err(CognitoError::new(
+                            code::USER_NOT_FOUND,
+                            "Username/client id combination not found.",
+                        ));
+                    }
+                }
             }
         };
         let client_id = self.client_id().to_owned();
@@ -1352,26 +1364,54 @@ impl Cognito {
     }
 
     /// Creates the unknown user `username` through the migration trigger.
+    /// What a password sign-in of an unknown user gets. A client that
+    /// prevents user existence errors runs pre authentication with
+    /// `userNotFound` (the guide's pre authentication page) and answers as
+    /// for a wrong password; another says the user does not exist, in
+    /// Cognito's words for a pool with or without a migration trigger.
+    async fn unknown_at_sign_in(
+        &mut self,
+        username: &str,
+        client_id: &str,
+        metadata: Option<Map<String, Value>>,
+    ) -> CognitoError {
+        if self.reported(client_id, true).is_none() {
+            let message = if self.has(Trigger::UserMigration) {
+                format!("Exception migrating user in app client {client_id}")
+            } else {
+                "User does not exist.".to_owned()
+            };
+            return CognitoError::new(code::USER_NOT_FOUND, message);
+        }
+        let caller = Caller {
+            client_id,
+            user_name: Some(username),
+        };
+        let called = self
+            .call(
+                Trigger::PreAuthentication,
+                PreAuthenticationSource::Authentication.as_str(),
+                &caller,
+                |_| events::pre_authentication(&Map::new(), Some(true), metadata.as_ref()),
+            )
+            .await;
+        called.err().unwrap_or_else(not_authorized)
+    }
+
+    /// Creates the unknown user `username` through the migration trigger:
+    /// its index, or `None` without a trigger or when it answers with no
+    /// user. A trigger's error is the call's, as Cognito shows it
+    /// (`UserMigration failed with error …`).
     async fn migrate(
         &mut self,
         username: &str,
         password: Option<&str>,
         source: UserMigrationSource,
         metadata: Option<Map<String, Value>>,
-    ) -> Result<usize, CognitoError> {
-        let client = self.pool.clients[self.client].clone();
-        let unknown = || {
-            if client.prevent_user_existence_errors && password.is_some() {
-                not_authorized()
-            } else {
-                CognitoError::new(code::USER_NOT_FOUND, "User does not exist.")
-            }
-        };
-        if !self.has(Trigger::UserMigration) {
-            return Err(unknown());
-        }
+    ) -> Result<Option<usize>, CognitoError> {
+        let client_id = self.client_id().to_owned();
         let caller = Caller {
-            client_id: &client.id,
+            client_id: &client_id,
             user_name: Some(username),
         };
         // A sign-in's `ClientMetadata` arrives as `validationData`; a
@@ -1383,28 +1423,16 @@ impl Cognito {
         } else {
             (metadata, None)
         };
-        let response = match self
+        let Some(response) = self
             .call(Trigger::UserMigration, source.as_str(), &caller, |_| {
                 events::user_migration(password, validation.as_ref(), metadata.as_ref())
             })
-            .await
-        {
-            Ok(Some(response)) => response,
-            Ok(None) => return Err(unknown()),
-            Err(error) if error.code() == code::LAMBDA_VALIDATION => {
-                return Err(if client.prevent_user_existence_errors {
-                    unknown()
-                } else {
-                    CognitoError::new(
-                        code::USER_NOT_FOUND,
-                        format!("Exception migrating user in app client {}", client.id),
-                    )
-                });
-            }
-            Err(error) => return Err(error),
+            .await?
+        else {
+            return Ok(None);
         };
         if !response["userAttributes"].is_object() {
-            return Err(unknown());
+            return Ok(None);
         }
         let status = match response["finalUserStatus"].as_str() {
             Some("RESET_REQUIRED") => UserStatus::ResetRequired,
@@ -1426,7 +1454,7 @@ impl Cognito {
         }
         user.password = password.map(str::to_owned);
         self.users.push(user);
-        Ok(self.users.len() - 1)
+        Ok(Some(self.users.len() - 1))
     }
 
     async fn post_confirmation(
@@ -1673,8 +1701,9 @@ impl Cognito {
         }
     }
 
-    /// Tokens at the end of a sign-in: pre token generation, then post
-    /// authentication.
+    /// Tokens at the end of a sign-in: post authentication, then pre token
+    /// generation, the order of the guide's table of federated sign-ins and
+    /// of cognito-local (the guide states no order for the others).
     async fn issue(
         &mut self,
         index: usize,
@@ -1682,9 +1711,6 @@ impl Cognito {
         source: TokenGenerationSource,
         metadata: Option<Map<String, Value>>,
     ) -> Result<Tokens, CognitoError> {
-        let tokens = self
-            .tokens(index, client_id, source, metadata.clone())
-            .await?;
         let user_name = self.users[index].user_name.clone();
         let caller = Caller {
             client_id,
@@ -1698,6 +1724,7 @@ impl Cognito {
             |_| events::post_authentication(&attributes, false, metadata.as_ref()),
         )
         .await?;
+        let tokens = self.tokens(index, client_id, source, metadata).await?;
         Ok(self.keep_refresh_token(index, tokens))
     }
 
@@ -1756,7 +1783,7 @@ impl Cognito {
             )
             .await?;
         if let Some(response) = response {
-            tokens::apply(version, &response, &mut id, &mut access).map_err(reserved_claim)?;
+            tokens::apply(version, &response, &mut id, &mut access);
         }
         Ok(Tokens {
             id_token: id,
@@ -1770,12 +1797,5 @@ fn mismatch() -> CognitoError {
     CognitoError::new(
         code::CODE_MISMATCH,
         "Invalid verification code provided, please try again.",
-    )
-}
-
-fn reserved_claim(claim: String) -> CognitoError {
-    CognitoError::new(
-        code::INVALID_LAMBDA_RESPONSE,
-        format!("PreTokenGeneration failed with error: the claim {claim} cannot be changed."),
     )
 }

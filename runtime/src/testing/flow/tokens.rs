@@ -42,7 +42,9 @@ impl Tokens {
 }
 
 /// Claims a trigger cannot add, change or suppress: Cognito keeps its own
-/// values (the developer guide's list for pre token generation).
+/// values and drops the change without an error (the guide's list for
+/// V1_0, which cognito-local filters the same way, and the access token's
+/// own claims; `cognito:` claims but the groups likewise).
 pub(crate) const RESERVED: &[&str] = &[
     "acr",
     "amr",
@@ -168,13 +170,13 @@ fn set_groups(id: &mut Claims, access: &mut Claims, configuration: &Value) {
 /// Applies a pre token generation answer's `response` to the tokens, as
 /// Cognito does for the event's version: V1_0 changes the ID token (and
 /// both tokens' groups); V2_0 and V3_0 also the access token and its scopes.
-/// Returns the claim a trigger may not touch, if it tried.
+/// A change to a reserved claim is dropped.
 pub(crate) fn apply(
     version: Option<LambdaVersion>,
     response: &Value,
     id: &mut Claims,
     access: &mut Claims,
-) -> Result<(), String> {
+) {
     let (id_changes, access_changes, groups) = match version {
         Some(LambdaVersion::V2_0 | LambdaVersion::V3_0) => {
             let details = &response["claimsAndScopeOverrideDetails"];
@@ -192,9 +194,9 @@ pub(crate) fn apply(
     if groups.is_object() {
         set_groups(id, access, groups);
     }
-    change_claims(id, id_changes)?;
+    change_claims(id, id_changes);
     if let Some(changes) = access_changes {
-        change_claims(access, changes)?;
+        change_claims(access, changes);
         let mut scopes: Vec<String> = access
             .get("scope")
             .and_then(Value::as_str)
@@ -212,32 +214,23 @@ pub(crate) fn apply(
         scopes.retain(|s| !suppressed.contains(s));
         access.insert("scope".into(), scopes.join(" ").into());
     }
-    Ok(())
 }
 
-fn change_claims(claims: &mut Claims, changes: &Value) -> Result<(), String> {
-    let added = changes["claimsToAddOrOverride"].as_object();
-    let suppressed = strings(&changes["claimsToSuppress"]);
-    let touched = added
-        .into_iter()
-        .flat_map(|a| a.keys().cloned())
-        .chain(suppressed.iter().cloned());
-    for claim in touched {
-        if RESERVED.contains(&claim.as_str())
-            || claim.starts_with("cognito:") && claim != "cognito:groups"
-        {
-            return Err(claim);
-        }
-    }
-    if let Some(added) = added {
-        for (name, value) in added {
+fn change_claims(claims: &mut Claims, changes: &Value) {
+    let changeable = |claim: &str| {
+        !RESERVED.contains(&claim) && (!claim.starts_with("cognito:") || claim == "cognito:groups")
+    };
+    if let Some(added) = changes["claimsToAddOrOverride"].as_object() {
+        for (name, value) in added.iter().filter(|(name, _)| changeable(name)) {
             claims.insert(name.clone(), value.clone());
         }
     }
-    for name in suppressed {
-        claims.remove(&name);
+    // After the additions: a claim both replaced and suppressed is suppressed.
+    for name in strings(&changes["claimsToSuppress"]) {
+        if changeable(&name) {
+            claims.remove(&name);
+        }
     }
-    Ok(())
 }
 
 /// The strings of a JSON array; none for anything else.
