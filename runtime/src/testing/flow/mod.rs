@@ -55,7 +55,16 @@
 //!   names them by their `sub` and gives events the `cognito:*_alias`
 //!   attributes.
 //! - Pre token generation answers are applied to the tokens' claims, groups
-//!   and scopes for the event version configured (V1_0, V2_0, V3_0).
+//!   and scopes for the event version configured (V1_0, V2_0, V3_0); a
+//!   change to a reserved claim (`sub`, `iss`, `cognito:username`, ...) is
+//!   dropped without an error, as Cognito drops it.
+//! - A sign-in runs post authentication, then pre token generation (the
+//!   order of the guide's table of federated sign-ins, and cognito-local's);
+//!   a custom authentication runs pre authentication only when its define
+//!   trigger asks for the password (`SRP_A`); an unknown user's password
+//!   sign-in runs pre authentication with `userNotFound` when the client
+//!   prevents user existence errors; a migration trigger's error reaches the
+//!   app as `UserMigration failed with error <message>.`.
 //!
 //! # Where the driver simplifies
 //!
