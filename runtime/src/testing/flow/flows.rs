@@ -207,24 +207,8 @@ impl Cognito {
         attributes: impl IntoIterator<Item = (K, V)>,
     ) -> Result<SignUpOutcome, CognitoError> {
         let mut attributes = super::string_map(attributes);
-        if self.find_user(username).is_some() {
-            return Err(CognitoError::new(
-                code::USERNAME_EXISTS,
-                "User already exists",
-            ));
-        }
-        let by_alias = self.alias_of(username);
-        if let Some(alias) = &by_alias {
-            attributes.insert(alias.clone(), username.into());
-        }
-        // A pool that signs users in by email or phone names them by their
-        // `sub`, in the pre sign-up event already.
-        let sub = self.uuid();
-        let user_name = if by_alias.is_some() {
-            sub.clone()
-        } else {
-            username.to_owned()
-        };
+        let (sub, user_name) =
+            self.new_user_name(username, &mut attributes, "User already exists")?;
         let client_id = self.client_id().to_owned();
         let (validation, metadata) = (self.validation_data.clone(), self.client_metadata.clone());
         let response = self
@@ -353,22 +337,8 @@ impl Cognito {
         attributes: impl IntoIterator<Item = (K, V)>,
     ) -> Result<Created, CognitoError> {
         let mut attributes = super::string_map(attributes);
-        if self.find_user(username).is_some() {
-            return Err(CognitoError::new(
-                code::USERNAME_EXISTS,
-                "User account already exists",
-            ));
-        }
-        let by_alias = self.alias_of(username);
-        if let Some(alias) = &by_alias {
-            attributes.insert(alias.clone(), username.into());
-        }
-        let sub = self.uuid();
-        let user_name = if by_alias.is_some() {
-            sub.clone()
-        } else {
-            username.to_owned()
-        };
+        let (sub, user_name) =
+            self.new_user_name(username, &mut attributes, "User account already exists")?;
         let (validation, metadata) = (self.validation_data.clone(), self.client_metadata.clone());
         let caller = Caller {
             client_id: NO_CLIENT,
@@ -1318,6 +1288,30 @@ impl Cognito {
     fn existing(&self, username: &str) -> Result<usize, CognitoError> {
         self.find_user(username)
             .ok_or_else(|| CognitoError::new(code::USER_NOT_FOUND, "User does not exist."))
+    }
+
+    /// The `sub` and username of a user signing up (or created) as
+    /// `username`, refused with `taken` if someone has it. A pool that signs
+    /// users in by email or phone stores `username` as that attribute and
+    /// names the user by the `sub`, in the pre sign-up event already.
+    fn new_user_name(
+        &mut self,
+        username: &str,
+        attributes: &mut Map<String, Value>,
+        taken: &str,
+    ) -> Result<(String, String), CognitoError> {
+        if self.find_user(username).is_some() {
+            return Err(CognitoError::new(code::USERNAME_EXISTS, taken));
+        }
+        let sub = self.uuid();
+        let user_name = match self.alias_of(username) {
+            Some(alias) => {
+                attributes.insert(alias, username.into());
+                sub.clone()
+            }
+            None => username.to_owned(),
+        };
+        Ok((sub, user_name))
     }
 
     /// The attribute `username` is, when the pool signs users in with it.
